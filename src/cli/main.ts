@@ -1,0 +1,24 @@
+/**
+ * The `cto` command line: a thin layer over the library. Each subcommand lives in its own
+ * module and registers itself here; only this folder prints, reads argv or exits.
+ */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command();
+program
+  .name('cto')
+  .description('Verify Concerto reconfiguration programs (.cto) before they touch a machine.')
+  .version(pkg.version)
+  .showHelpAfterError('(run `cto --help` for usage)')
+  .exitOverride((err) => {
+    // Usage errors exit 2 (bad input or usage); help and version exit 0.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+// Subcommand registrations (one line each):
+// REGISTER-COMMANDS
+
+await program.parseAsync(process.argv);
