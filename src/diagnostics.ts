@@ -40,9 +40,9 @@ export function formatDiagnostic(d: Diagnostic, source: string | undefined): str
     const text = sourceLine(source, line);
     const gutter = String(line).length;
     const width = Math.max(1, Math.min(d.span.end - d.span.start, text.length - (col - 1)));
-    out.push(`${' '.repeat(gutter + 1)}|`);
+    out.push(`${' '.repeat(gutter + 2)}|`);
     out.push(` ${line} | ${text}`);
-    out.push(`${' '.repeat(gutter + 1)}| ${' '.repeat(Math.max(0, col - 1))}${'^'.repeat(width)}`);
+    out.push(`${' '.repeat(gutter + 2)}| ${' '.repeat(Math.max(0, col - 1))}${'^'.repeat(width)}`);
   }
   if (d.hint) out.push(`  hint: ${d.hint}`);
   for (const r of d.related ?? []) out.push(`  note: ${r.message} (${r.span.file}:${r.span.line}:${r.span.col})`);
