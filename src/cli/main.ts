@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { registerCheck } from './check.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,5 +21,6 @@ program
 
 // Subcommand registrations (one line each):
 // REGISTER-COMMANDS
+registerCheck(program);
 
 await program.parseAsync(process.argv);
