@@ -5,6 +5,8 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerCheck } from './check.js';
+import { registerVerify } from './verify.js';
+import { registerExplain } from './explain.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,5 +24,7 @@ program
 // Subcommand registrations (one line each):
 // REGISTER-COMMANDS
 registerCheck(program);
+registerVerify(program);
+registerExplain(program);
 
 await program.parseAsync(process.argv);

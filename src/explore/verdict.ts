@@ -32,6 +32,8 @@ export interface WaitReport {
   readonly text: string;
   /** True when it returns on every execution explored; false when some execution blocks there forever. */
   readonly returns: boolean;
+  /** Whether some explored execution reaches it at all (false: an earlier instruction always blocks). */
+  readonly reached?: boolean;
 }
 
 /** Figures about an exploration. */
@@ -61,6 +63,8 @@ export type Verdict =
       readonly violations: readonly Violation[];
       readonly waits: readonly WaitReport[];
       readonly stats: Stats;
+      /** Set when a bound cut the exploration short: the violations are real, `waits` covers only what was explored. */
+      readonly bound?: BoundKind;
     }
   /** A bound was reached before a verdict: never to be read as success. */
   | { readonly status: 'bound'; readonly program: string; readonly engine: string; readonly bound: BoundKind; readonly stats: Stats };

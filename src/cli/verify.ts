@@ -1,0 +1,120 @@
+/**
+ * `cto verify FILE`: decides, over all interleavings, every program of the file (or `--program NAME`)
+ * through its `after` chain (cto-language.md §4) and prints the verdicts, figures and counterexamples.
+ * Exit 0 verified, 1 violation, 2 the file does not load (or bad usage), 3 a bound was reached.
+ */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { ExitCode, formatDiagnostic } from '../diagnostics.js';
+import { engines, verifyFile, type FileStatus, type Progress } from '../explore/engines.js';
+import { verifyReport } from '../explore/report.js';
+import { loadFile } from '../model/load.js';
+import { renderReport } from './render.js';
+
+/** The exit code of a file's verdict (the one place it is chosen). */
+export function exitCodeOf(status: FileStatus): number {
+  return status === 'verified' ? ExitCode.ok : status === 'violation' ? ExitCode.violation : ExitCode.noVerdict;
+}
+
+/** Options of `cto verify` as commander gives them. */
+interface VerifyCliOptions {
+  program?: string;
+  engine: string;
+  maxStates?: string;
+  maxDepth?: string;
+  maxMemory?: string;
+  timeLimit?: string;
+  json?: boolean;
+  traceOut?: string;
+  all?: boolean;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`cto verify: ${message}\n`);
+  process.exit(ExitCode.badInput);
+}
+
+function count(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) fail(`${flag} expects a positive whole number, got '${v}'`);
+  return Number(v);
+}
+
+/** A progress line on stderr, only on a terminal and only once the run has lasted a second. */
+function progressPrinter(): { onProgress?: (p: Progress) => void; clear: () => void } {
+  if (!process.stderr.isTTY) return { clear: () => {} };
+  let shown = false;
+  return {
+    onProgress: (p) => {
+      if (p.ms < 1000) return;
+      shown = true;
+      const rate = Math.round((p.states * 1000) / p.ms);
+      process.stderr.write(`\r\x1b[K  ${p.states} states (${rate}/s), depth ${p.depth}, queue ${p.queue}`);
+    },
+    clear: () => {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+/** Runs `cto verify`; sets the exit code. */
+export async function runVerify(file: string, o: VerifyCliOptions): Promise<void> {
+  const loaded = loadFile(file);
+  if (loaded.status === 'error') {
+    for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d, d.code === 'CTO000' ? undefined : loaded.source)}\n\n`);
+    process.stderr.write(`${file}: does not load, nothing verified\n`);
+    process.exitCode = ExitCode.badInput;
+    return;
+  }
+  const model = loaded.model;
+  if (!engines[o.engine]) fail(`unknown engine '${o.engine}' (known: ${Object.keys(engines).join(', ')})`);
+  if (o.program !== undefined && !model.programByName.has(o.program)) {
+    const known = model.programs.map((p) => p.name).join(', ') || 'none';
+    fail(`${file} has no program '${o.program}' (programs: ${known})`);
+  }
+  if (model.programs.length === 0) fail(`${file} has no program to verify`);
+  const progress = progressPrinter();
+  const fv = await verifyFile(model, {
+    ...(o.program !== undefined ? { program: o.program } : {}),
+    engine: o.engine,
+    ...opt('maxStates', count('--max-states', o.maxStates)),
+    ...opt('maxDepth', count('--max-depth', o.maxDepth)),
+    ...opt('maxMemoryMb', count('--max-memory', o.maxMemory)),
+    ...opt('timeLimitMs', count('--time-limit', o.timeLimit)),
+    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+  });
+  progress.clear();
+  const report = verifyReport(model, fv);
+  const json = JSON.stringify(report, null, 2);
+  if (o.traceOut !== undefined) {
+    try {
+      writeFileSync(o.traceOut, `${json}\n`);
+    } catch (e) {
+      fail(`cannot write ${o.traceOut}: ${(e as Error).message}`);
+    }
+  }
+  process.stdout.write(o.json ? `${json}\n` : `${renderReport(report, o.all === true)}\n`);
+  process.exitCode = exitCodeOf(fv.status);
+}
+
+function opt<K extends string>(key: K, v: number | undefined): { [k in K]?: number } {
+  return v === undefined ? {} : ({ [key]: v } as { [k in K]?: number });
+}
+
+/** Registers `cto verify` on the command line. */
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('check every program of FILE over all interleavings: invariants, port safety, deadlock freedom, termination of waits')
+    .argument('<file>', 'the .cto file')
+    .option('--program <name>', 'check only this program (through its after chain)')
+    .option('--engine <name>', 'the verification engine', 'reference')
+    .option('--max-states <n>', 'stop after this many distinct states (exit 3, no verdict)')
+    .option('--max-depth <n>', 'do not explore deeper than this many steps (exit 3 if that cut anything)')
+    .option('--max-memory <mb>', 'stop when the heap exceeds this many megabytes (exit 3)')
+    .option('--time-limit <ms>', 'stop after this many milliseconds (exit 3)')
+    .option('--json', 'print the verdicts and counterexamples as JSON (spec/trace-json.md)')
+    .option('--trace-out <file>', 'also write the JSON report to this file (for `cto explain`)')
+    .option('--all', 'print every violation found, not only the shortest')
+    .action(async (file: string, o: VerifyCliOptions) => runVerify(file, o));
+}

@@ -1,0 +1,84 @@
+/**
+ * The verification engines behind `cto verify`, by name, and `verifyFile`, which checks every program
+ * of a file (cto-language.md §4). Each engine decides one program through its `after` chain.
+ */
+import type { Model } from '../model/types.js';
+import { explore } from './search.js';
+import type { Verdict } from './verdict.js';
+
+/** Figures reported while an exploration runs (for a progress line). */
+export interface Progress {
+  /** Distinct states stored so far. */
+  readonly states: number;
+  /** Transitions fired so far. */
+  readonly transitions: number;
+  /** Current BFS depth. */
+  readonly depth: number;
+  /** States waiting to be expanded. */
+  readonly queue: number;
+  /** Milliseconds since the start. */
+  readonly ms: number;
+}
+
+/** Bounds and hooks of one verification; a reached bound gives status `bound`, never `verified`. */
+export interface VerifyOptions {
+  /** Stop (status `bound`) once this many distinct states are stored. */
+  readonly maxStates?: number;
+  /** Do not expand states deeper than this many steps from the start (status `bound` if that cut anything). */
+  readonly maxDepth?: number;
+  /** Stop once the JS heap in use exceeds this many megabytes (approximate). */
+  readonly maxMemoryMb?: number;
+  /** Stop after this many milliseconds of wall time. */
+  readonly timeLimitMs?: number;
+  /** Called now and then (about every 1000 expanded states) with the figures so far. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/** An engine: decides one program of a model through its `after` chain. */
+export type Engine = (model: Model, programName: string, opts: VerifyOptions) => Promise<Verdict>;
+
+/**
+ * The engines by name. `reference` is the breadth-first explorer over the reference semantics;
+ * other engines register themselves here with one line each.
+ */
+export const engines: Record<string, Engine> = {
+  reference: async (model, programName, opts) => explore(model, programName, opts),
+  // REGISTER-ENGINES
+};
+
+/** The verdict of a whole file: a violation as soon as one program has one; else bound if any; else verified. */
+export type FileStatus = 'verified' | 'violation' | 'bound';
+
+/** The verdicts of a file's programs and the file's verdict. */
+export interface FileVerdict {
+  /** The file's verdict (§4: a violation as soon as any program has one). */
+  readonly status: FileStatus;
+  /** One verdict per checked program, in declaration order. */
+  readonly verdicts: readonly Verdict[];
+}
+
+/** The file's status from its programs' verdicts: violation beats bound beats verified. */
+export function fileStatus(verdicts: readonly Verdict[]): FileStatus {
+  if (verdicts.some((v) => v.status === 'violation')) return 'violation';
+  if (verdicts.some((v) => v.status === 'bound')) return 'bound';
+  return 'verified';
+}
+
+/**
+ * Checks every program of `model` (or only `opts.program`) with engine `opts.engine` (default
+ * `reference`), each from the empty assembly through its `after` chain. Throws on an unknown program
+ * or engine name (the CLI checks both first).
+ */
+export async function verifyFile(
+  model: Model,
+  opts: VerifyOptions & { readonly program?: string; readonly engine?: string } = {},
+): Promise<FileVerdict> {
+  const engineName = opts.engine ?? 'reference';
+  const engine = engines[engineName];
+  if (!engine) throw new Error(`unknown engine ${engineName}`);
+  const names = opts.program !== undefined ? [opts.program] : model.programs.map((p) => p.name);
+  for (const n of names) if (!model.programByName.has(n)) throw new Error(`unknown program ${n}`);
+  const verdicts: Verdict[] = [];
+  for (const n of names) verdicts.push(await engine(model, n, opts));
+  return { status: fileStatus(verdicts), verdicts };
+}
