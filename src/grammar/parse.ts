@@ -104,9 +104,9 @@ function orList(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
-/** The syntax diagnostic for a failed match, in words. */
-function failureDiagnostic(source: string, m: ohm.MatchResult, spans: SpanMaker): Diagnostic {
-  const pos = (m as unknown as { getRightmostFailurePosition(): number }).getRightmostFailurePosition();
+/** The syntax diagnostic for a failed match of the chunk starting at `offset`, in words. */
+function failureDiagnostic(source: string, m: ohm.MatchResult, offset: number, spans: SpanMaker): Diagnostic {
+  const pos = offset + (m as unknown as { getRightmostFailurePosition(): number }).getRightmostFailurePosition();
   const failures = (m as unknown as { getRightmostFailures(): { getText(): string; getType(): string; isFluffy(): boolean }[] })
     .getRightmostFailures();
   const words = expectedWords(failures);
@@ -134,9 +134,9 @@ function failureDiagnostic(source: string, m: ohm.MatchResult, spans: SpanMaker)
 }
 
 /** Builds the syntax tree from a successful match. */
-function buildAst(m: ohm.MatchResult, spans: SpanMaker): AstFile {
+function makeSemantics(spans: SpanMaker, offset: { value: number }): ohm.Semantics {
   const sem = grammar.createSemantics();
-  const sp = (n: ohm.Node): Span => spans.span(n.source.startIdx, n.source.endIdx);
+  const sp = (n: ohm.Node): Span => spans.span(offset.value + n.source.startIdx, offset.value + n.source.endIdx);
   const id = (n: ohm.Node): Ident => ({ name: n.sourceString, span: sp(n) });
   const ast = (n: ohm.Node): any => n['ast']();
   const names = (list: ohm.Node): Ident[] => list.asIteration().children.map(id);
@@ -271,7 +271,7 @@ function buildAst(m: ohm.MatchResult, spans: SpanMaker): AstFile {
       throw new Error(`cto grammar: no 'ast' action for ${this.ctorName}`);
     },
   });
-  return sem(m)['ast']() as AstFile;
+  return sem;
 }
 
 /** The depth of an expression tree, computed without recursion. */
@@ -313,15 +313,28 @@ export function parse(source: string, file: string): ParseResult {
   if (pre.maxDepth > MAX_NESTING) {
     return { status: 'error', diagnostics: [tooDeep(spans.span(pre.maxDepthPos, pre.maxDepthPos + 1), 'this bracket')] };
   }
-  let ast: AstFile;
+  // Parsed one declaration at a time (see `ScanResult.declStarts`): the same tree, several times faster.
+  const bounds = [0, ...pre.declStarts.filter((x) => x > 0), source.length];
+  const offset = { value: 0 };
+  const sem = makeSemantics(spans, offset);
+  const parts: AstFile[] = [];
   try {
-    const m = grammar.match(source);
-    if (m.failed()) return { status: 'error', diagnostics: [failureDiagnostic(source, m, spans)] };
-    ast = buildAst(m, spans);
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      offset.value = bounds[k]!;
+      const m = grammar.match(source.slice(bounds[k], bounds[k + 1]));
+      if (m.failed()) return { status: 'error', diagnostics: [failureDiagnostic(source, m, offset.value, spans)] };
+      parts.push(sem(m)['ast']() as AstFile);
+    }
   } catch (e) {
     if (e instanceof RangeError) return { status: 'error', diagnostics: [tooDeep(spans.span(0), 'the file')] };
     throw e;
   }
+  const ast: AstFile = {
+    file,
+    components: parts.flatMap((p) => p.components),
+    programs: parts.flatMap((p) => p.programs),
+    invariants: parts.flatMap((p) => p.invariants),
+  };
   const diagnostics: Diagnostic[] = [];
   for (const inv of ast.invariants) {
     if (exprDepth(inv.expr) > MAX_NESTING) diagnostics.push(tooDeep(inv.expr.span, `the expression of invariant ${inv.name.name}`));

@@ -25,7 +25,15 @@ export interface ScanResult {
   readonly maxDepth: number;
   /** Offset of the bracket that reached `maxDepth` (0 when there is none). */
   readonly maxDepthPos: number;
+  /**
+   * Offsets where a declaration surely starts: `component N {`, `program N {`, `program N after`
+   * or `invariant N :` outside any bracket, string or comment. None of these can occur inside an
+   * invariant's expression, so the file can be parsed one declaration at a time from there.
+   */
+  readonly declStarts: readonly number[];
 }
+
+const DECL_START = /^(?:component\s+[A-Za-z_][A-Za-z0-9_]*\s*\{|program\s+[A-Za-z_][A-Za-z0-9_]*\s*(?:\{|after(?![A-Za-z0-9_]))|invariant\s+[A-Za-z_][A-Za-z0-9_]*\s*:)/;
 
 const isIdentStart = (c: string): boolean => /[A-Za-z_]/.test(c);
 const isIdentRest = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
@@ -41,6 +49,7 @@ function ownerOf(recent: readonly string[]): string {
 /** Scans `source` from the start up to offset `stopAt` (default: the whole source). */
 export function scan(source: string, stopAt = source.length): ScanResult {
   const open: OpenBracket[] = [];
+  const declStarts: number[] = [];
   const recent: string[] = [];
   let maxDepth = 0;
   let maxDepthPos = 0;
@@ -56,18 +65,22 @@ export function scan(source: string, stopAt = source.length): ScanResult {
       i = nl < 0 ? source.length : nl + 1;
     } else if (c === '/' && source[i + 1] === '*') {
       const close = source.indexOf('*/', i + 2);
-      if (close < 0) return { unterminated: { kind: 'comment', pos: i }, open, maxDepth, maxDepthPos };
+      if (close < 0) return { unterminated: { kind: 'comment', pos: i }, open, maxDepth, maxDepthPos, declStarts };
       i = close + 2;
     } else if (c === '"') {
       let j = i + 1;
       while (j < source.length && source[j] !== '"') j += source[j] === '\\' ? 2 : 1;
-      if (j >= source.length) return { unterminated: { kind: 'string', pos: i }, open, maxDepth, maxDepthPos };
+      if (j >= source.length) return { unterminated: { kind: 'string', pos: i }, open, maxDepth, maxDepthPos, declStarts };
       push('"');
       i = j + 1;
     } else if (isIdentStart(c)) {
       let j = i + 1;
       while (j < source.length && isIdentRest(source[j]!)) j++;
-      push(source.slice(i, j));
+      const word = source.slice(i, j);
+      if (open.length === 0 && (word === 'component' || word === 'program' || word === 'invariant') && DECL_START.test(source.slice(i, i + 300))) {
+        declStarts.push(i);
+      }
+      push(word);
       i = j;
     } else {
       if (c === '{' || c === '(') {
@@ -83,5 +96,5 @@ export function scan(source: string, stopAt = source.length): ScanResult {
       i++;
     }
   }
-  return { open, maxDepth, maxDepthPos };
+  return { open, maxDepth, maxDepthPos, declStarts };
 }
