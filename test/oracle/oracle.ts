@@ -277,8 +277,11 @@ function portSafe(cx: Ctx, s: St): boolean {
   return true;
 }
 
-/** Explore every reachable state of program `name` through its `after` chain (§3, §4). */
-export function oracleProgram(model: Model, name: string): OracleResult {
+/**
+ * Explore every reachable state of program `name` through its `after` chain (§3, §4).
+ * With `maxStates`, gives up (returns undefined) once more states than that are stored.
+ */
+export function oracleProgram(model: Model, name: string, maxStates = Infinity): OracleResult | undefined {
   const cx = new Ctx(model);
   const chain = chainOf(model, name);
   const last = chain.length - 1;
@@ -310,6 +313,7 @@ export function oracleProgram(model: Model, name: string): OracleResult {
       const k = keyOf(n);
       if (!seen.has(k)) {
         seen.add(k);
+        if (seen.size > maxStates) return undefined;
         todo.push(n);
       }
     }
@@ -320,7 +324,7 @@ export function oracleProgram(model: Model, name: string): OracleResult {
 /** The file's verdict: every program checked from the empty assembly; a violation as soon as any program has one. */
 export function oracleFile(model: Model): { verdict: 'verified' | 'violation'; programs: ReadonlyMap<string, OracleResult> } {
   const programs = new Map<string, OracleResult>();
-  for (const p of model.programs) programs.set(p.name, oracleProgram(model, p.name));
+  for (const p of model.programs) programs.set(p.name, oracleProgram(model, p.name)!);
   const bad = [...programs.values()].some((r) => r.verdict === 'violation');
   return { verdict: bad ? 'violation' : 'verified', programs };
 }

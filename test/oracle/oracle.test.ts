@@ -1,0 +1,126 @@
+/**
+ * The independent oracle (oracle.ts) against the conformance cases, hand-worked tricky programs
+ * (cases.ts) and random well-formed models — and cto's reference engine against all three.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { engines } from '../../src/explore/engines.js';
+import { loadSource } from '../../src/model/load.js';
+import type { Model } from '../../src/model/types.js';
+import { arbModel } from '../arbitraries.js';
+import { HAND_CASES, type Expectation } from './cases.js';
+import { oracleFile, oracleProgram } from './oracle.js';
+
+const CONFORMANCE = '/work/shared/conformance';
+
+/** A verdict reduced to what oracle and cto can both say. */
+interface Summary {
+  readonly verdict: string;
+  readonly kinds: string[];
+  readonly blockedAt: string[];
+  readonly states: number;
+}
+
+/**
+ * The oracle's summary. With `ownOnly`, blocked instructions are restricted to those of `program`
+ * itself: cto's `waits` name only the checked program's instructions, not those of the programs it
+ * comes after (see the `it.fails` case 'cto names the blocked wait of an earlier program').
+ */
+function oracleSummary(model: Model, program: string, ownOnly = true): Summary {
+  const r = oracleProgram(model, program)!;
+  const blockedAt = [...r.blockedAt].filter((b) => !ownOnly || b.startsWith(`${program}:`)).sort();
+  return { verdict: r.verdict, kinds: [...r.kinds].sort(), blockedAt, states: r.states };
+}
+
+async function ctoSummary(model: Model, program: string, maxStates?: number): Promise<Summary> {
+  const v = await engines.reference!(model, program, maxStates === undefined ? {} : { maxStates });
+  const kinds = v.status === 'violation' ? [...new Set(v.violations.map((x) => x.kind))].sort() : [];
+  const blockedAt = v.status === 'bound' ? [] : [...new Set(v.waits.filter((w) => !w.returns).map((w) => `${w.program}:${w.pc}`))].sort();
+  return { verdict: v.status, kinds, blockedAt, states: v.stats.states };
+}
+
+function load(src: string, file: string): Model {
+  const r = loadSource(src, file);
+  if (r.status !== 'ok') throw new Error(`${file} does not load: ${r.diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.message}`).join('; ')}`);
+  return r.model;
+}
+
+const expected = (e: Expectation): Omit<Summary, 'states'> => ({ verdict: e.verdict, kinds: [...e.kinds].sort(), blockedAt: [...e.blockedAt].sort() });
+const noStates = ({ states: _s, ...rest }: Summary): Omit<Summary, 'states'> => rest;
+
+describe('conformance cases', () => {
+  const files = readdirSync(CONFORMANCE).filter((f) => f.endsWith('.cto')).sort();
+  it('are all there', () => expect(files.length).toBe(20));
+  for (const f of files) {
+    const exp = JSON.parse(readFileSync(join(CONFORMANCE, f.replace(/\.cto$/, '.expect.json')), 'utf8')) as {
+      verdict: string;
+      kind: string | null;
+    };
+    it(`${f}: oracle and cto decide ${exp.verdict}${exp.kind ? ` (${exp.kind})` : ''}`, async () => {
+      const r = loadSource(readFileSync(join(CONFORMANCE, f), 'utf8'), f);
+      if (exp.verdict === 'error') {
+        expect(r.status).toBe('error');
+        return;
+      }
+      expect(r.status).toBe('ok');
+      if (r.status !== 'ok') return;
+      const o = oracleFile(r.model);
+      expect(o.verdict).toBe(exp.verdict);
+      const kinds = new Set([...o.programs.values()].flatMap((p) => [...p.kinds]));
+      expect([...kinds]).toEqual(exp.kind ? [exp.kind] : []);
+      for (const p of r.model.programs) {
+        expect(await ctoSummary(r.model, p.name), `program ${p.name}`).toEqual(oracleSummary(r.model, p.name));
+      }
+    });
+  }
+});
+
+describe('hand-worked tricky programs', () => {
+  for (const c of HAND_CASES) {
+    describe(c.name, () => {
+      const model = load(c.src, `${c.name}.cto`);
+      it('declares an expectation for every program', () => {
+        expect(Object.keys(c.expect).sort()).toEqual(model.programs.map((p) => p.name).sort());
+      });
+      for (const [program, e] of Object.entries(c.expect)) {
+        it(`${program}: the oracle decides ${e.verdict} ${e.kinds.join(',')}`, () => {
+          const o = oracleSummary(model, program, false);
+          expect(noStates(o)).toEqual(expected(e));
+          if (e.states !== undefined) expect(o.states).toBe(e.states);
+        });
+        it(`${program}: cto decides ${e.verdict} ${e.kinds.join(',')} with the oracle's state count`, async () => {
+          const v = await ctoSummary(model, program);
+          const own = { ...e, blockedAt: e.blockedAt.filter((b) => b.startsWith(`${program}:`)) };
+          expect(noStates(v)).toEqual(expected(own));
+          expect(v.states).toBe(oracleSummary(model, program).states);
+        });
+      }
+    });
+  }
+});
+
+describe('random well-formed models', () => {
+  it('oracle and cto agree on verdict, kinds, blocked instructions and state count', async () => {
+    const LIMIT = 3000;
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        arbModel({ maxComponents: 2, maxPlaces: 4, maxBehaviors: 2, maxTransitions: 3, maxPorts: 2, maxPrograms: 2, minInstrs: 2, maxInstrs: 8, attributes: false }),
+        async (model) => {
+          for (const p of model.programs) {
+            const r = oracleProgram(model, p.name, LIMIT);
+            if (!r) continue;
+            compared++;
+            const blockedAt = [...r.blockedAt].filter((b) => b.startsWith(`${p.name}:`)).sort();
+            const o: Summary = { verdict: r.verdict, kinds: [...r.kinds].sort(), blockedAt, states: r.states };
+            expect(await ctoSummary(model, p.name)).toEqual(o);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(compared).toBeGreaterThan(200);
+  });
+});
