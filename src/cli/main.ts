@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { registerCheck } from './check.js';
 import { registerVerify } from './verify.js';
 import { registerExplain } from './explain.js';
+import { registerPredict } from './predict.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,5 +27,6 @@ program
 registerCheck(program);
 registerVerify(program);
 registerExplain(program);
+registerPredict(program);
 
 await program.parseAsync(process.argv);

@@ -6,3 +6,4 @@ export * from './analysis.js';
 export * from './interval.js';
 export * from './predict.js';
 
+export * from './gantt.js';

@@ -60,7 +60,7 @@ const linKey = (a: Lin): string => `${a.c}${[...a.t].sort(([x], [y]) => (x < y ?
  * without `duration`. `budget` bounds the branches explored.
  */
 export async function intervalExtremes(ctx: Context, start: State, fallback: Duration, budget = 20_000): Promise<IntervalResult> {
-  const z = await z3Context('predict');
+  const z = await z3Context();
   try {
     return await search(z, ctx, start, fallback, budget);
   } finally {
