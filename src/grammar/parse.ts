@@ -96,7 +96,8 @@ function expectedWords(failures: readonly { getText(): string; getType(): string
     const w = f.getType() === 'string' ? `'${f.getText()}'` : f.getText();
     if (!words.includes(w)) words.push(w);
   }
-  return words;
+  return words.reverse(); // Ohm records them last-tried first
+
 }
 
 function orList(words: readonly string[]): string {
