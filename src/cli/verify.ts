@@ -44,10 +44,12 @@ function count(flag: string, v: string | undefined): number | undefined {
 function progressPrinter(): { onProgress?: (p: Progress) => void; clear: () => void } {
   if (!process.stderr.isTTY) return { clear: () => {} };
   let shown = false;
+  let last = 0;
   return {
     onProgress: (p) => {
-      if (p.ms < 1000) return;
+      if (p.ms < 1000 || p.ms - last < 250) return;
       shown = true;
+      last = p.ms;
       const rate = Math.round((p.states * 1000) / p.ms);
       process.stderr.write(`\r\x1b[K  ${p.states} states (${rate}/s), depth ${p.depth}, queue ${p.queue}`);
     },
