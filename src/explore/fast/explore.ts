@@ -25,6 +25,11 @@ export const FAST_ENGINE = 'fast';
 export interface FastOptions extends VerifyOptions {
   /** Expand persistent sets instead of every enabled step (default true). */
   readonly reduce?: boolean;
+  /**
+   * Called once per stored state in which no step is enabled (deadlocked or completed), with a function
+   * giving the trace to it. For tests: the reduction must keep every such state of the full exploration.
+   */
+  readonly onTerminal?: (trace: () => Step[]) => void;
 }
 
 const OP_ADD = 0;
@@ -467,6 +472,10 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
         }
       }
     }
+    if (enCount === 0 && opts.onTerminal) {
+      const at = id;
+      opts.onTerminal(() => traceTo(at));
+    }
     if (enCount === 0 && !(op[g] === OP_END && allIdle(cur, g))) {
       if (!found.has('deadlock')) found.set('deadlock', { kind: 'deadlock', id });
       blocked.add(pcKey(g));
@@ -531,7 +540,7 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
   }
 
   // traces
-  const stepOf = (childId: number): Step => {
+  function stepOf(childId: number): Step {
     const p = store.parent[childId]!;
     const code = store.step[childId]!;
     const pg = store.words[p * W]!;
@@ -553,12 +562,12 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
       default:
         return { kind: 'finish', instance, behavior: st.name };
     }
-  };
-  const traceTo = (id: number): Step[] => {
+  }
+  function traceTo(id: number): Step[] {
     const steps: Step[] = [];
     for (let x = id; store.parent[x]! >= 0; x = store.parent[x]!) steps.push(stepOf(x));
     return steps.reverse();
-  };
+  }
 
   const stats = { states: store.size, transitions, depth: depthSeen, ms: Date.now() - t0 };
   const violations: Violation[] = [...found.values()]

@@ -4,7 +4,7 @@
  */
 import type { Model } from '../../../src/model/types.js';
 import type { Verdict } from '../../../src/explore/verdict.js';
-import { applyStep, contextFor, isDeadlock, psBreaches, startState, violatedInvariants } from '../../../src/semantics/index.js';
+import { applyStep, contextFor, enabledSteps, isDeadlock, psBreaches, startState, stateKey, violatedInvariants, type Step } from '../../../src/semantics/index.js';
 
 /** The verdict's observable answer: status, violation kinds (with invariant names), per-wait answers. */
 export function answer(v: Verdict): unknown {
@@ -36,4 +36,42 @@ export function replayProblem(model: Model, v: Verdict): string | undefined {
     if (viol.kind === 'invariant' && !violatedInvariants(ctx, s).includes(viol.invariant!)) return `invariant ${viol.invariant} holds at the end of its trace`;
   }
   return undefined;
+}
+
+/** The keys of every reachable state of the reference semantics in which no step is enabled. */
+export function referenceTerminals(model: Model, program: string, limit = 50_000): Set<string> | undefined {
+  const ctx = contextFor(model, program);
+  const seen = new Set<string>();
+  const out = new Set<string>();
+  const queue = [startState(ctx)];
+  seen.add(stateKey(queue[0]!));
+  while (queue.length > 0) {
+    const s = queue.pop()!;
+    const succ = enabledSteps(ctx, s);
+    if (succ.length === 0) out.add(stateKey(s));
+    for (const { next } of succ) {
+      const k = stateKey(next);
+      if (seen.has(k)) continue;
+      if (seen.size >= limit) return undefined;
+      seen.add(k);
+      queue.push(next);
+    }
+  }
+  return out;
+}
+
+/** The reference state keys at the end of the given traces (each replayed from the start state). */
+export function keysAfter(model: Model, program: string, traces: readonly (readonly Step[])[]): Set<string> {
+  const ctx = contextFor(model, program);
+  const out = new Set<string>();
+  for (const t of traces) {
+    let s = startState(ctx);
+    for (const step of t) {
+      const r = applyStep(ctx, s, step);
+      if (!r.ok) throw new Error(`trace step ${JSON.stringify(step)} does not apply: ${r.why}`);
+      s = r.next;
+    }
+    out.add(stateKey(s));
+  }
+  return out;
 }
