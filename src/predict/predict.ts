@@ -113,6 +113,24 @@ function timeFixed(ctx: Context, starts: readonly State[], durationOf: DurationO
 }
 
 /**
+ * The timing of `programName` under one fixed choice of durations: every distinct outcome over the orders
+ * of simultaneous steps (times from the program's first instruction), the run of the latest completion
+ * and its analysis. Undefined `prefixDeadlockAt` means the `after` chain always hands over. Throws
+ * `BudgetExceeded` past `budget` timed states.
+ */
+export function predictFixed(
+  model: Model,
+  programName: string,
+  durationOf: DurationOf,
+  budget = 200_000,
+): { readonly status: 'ok'; readonly timing: FixedTiming } | { readonly status: 'prefixDeadlock'; readonly at: number } {
+  const ctx = contextFor(model, programName);
+  const h = handovers(ctx, durationOf, budget);
+  if (h.deadlockAt !== undefined) return { status: 'prefixDeadlock', at: h.deadlockAt };
+  return { status: 'ok', timing: timeFixed(ctx, h.states, durationOf, budget) };
+}
+
+/**
  * Predicts the timing of `programName` of `model` (§5): outcomes under the durations as written (at
  * their lower ends, and also at their upper ends and over all choices when some are intervals).
  */
