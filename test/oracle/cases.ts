@@ -600,4 +600,28 @@ program gone {
 }`,
     expect: { gone: dl('gone:2') },
   },
+  {
+    // R and D are sets too. fork marks x and s2. In b: leave x starts t2 (R = {t2}); leave s2 starts
+    // t3; t3 ends and enters x (In_b(x) = {t3}); x is marked again and may be left again, adding t2 to
+    // R once more: if t2 is still running or already docked, the tokens merge (R, D are sets). enter y
+    // then needs t2 in D; all tokens end in y, b finishes with M = {y}. The idle states are M = {s}
+    // (after add), M = {x, s2} (after fork) and M = {y} (after b), so `settled` holds. Verified.
+    name: 'a place left twice in one behavior: running transitions and docks are sets',
+    src: `
+component K {
+  places s, x, s2, y
+  initial s
+  behavior fork { f1: s -> x  f2: s -> s2 }
+  behavior b    { t2: x -> y  t3: s2 -> x }
+  provide out on y
+}
+program twice {
+  add(k: K)
+  pushB(k, fork)
+  pushB(k, b)
+  wait(k)
+}
+invariant settled: k idle implies not (k in x and k in y)`,
+    expect: { twice: OK },
+  },
 ];
