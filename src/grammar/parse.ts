@@ -17,6 +17,7 @@ import type {
   AstTransition,
   Ident,
 } from './ast.js';
+import { fastParse } from './fastParse.js';
 import { scan } from './scan.js';
 import { didYouMean } from './suggest.js';
 
@@ -296,7 +297,7 @@ function tooDeep(span: Span, what: string): Diagnostic {
  * Parses `source` (named `file` in spans) into a syntax tree. Never throws on any input:
  * unterminated strings/comments, unexpected tokens, and excessive nesting become diagnostics.
  */
-export function parse(source: string, file: string): ParseResult {
+export function parse(source: string, file: string, options: { readonly fast?: boolean } = {}): ParseResult {
   const spans = new SpanMaker(file, source);
   const pre = scan(source);
   if (pre.unterminated) {
@@ -314,8 +315,18 @@ export function parse(source: string, file: string): ParseResult {
   if (pre.maxDepth > MAX_NESTING) {
     return { status: 'error', diagnostics: [tooDeep(spans.span(pre.maxDepthPos, pre.maxDepthPos + 1), 'this bracket')] };
   }
-  // Parsed one declaration at a time (see `ScanResult.declStarts`): the same tree, several times faster.
-  const bounds = [0, ...pre.declStarts.filter((x) => x > 0), source.length];
+  const fast = options.fast === false ? undefined : fastParse(source, spans);
+  const ast = fast ?? ohmParse(source, spans, pre.declStarts);
+  if (!('components' in ast)) return { status: 'error', diagnostics: [ast] };
+  return finish(ast);
+}
+
+/**
+ * The Ohm parse (the authority on syntax), one declaration at a time (see `ScanResult.declStarts`):
+ * the same tree as one match of the whole file, several times faster.
+ */
+function ohmParse(source: string, spans: SpanMaker, declStarts: readonly number[]): AstFile | Diagnostic {
+  const bounds = [0, ...declStarts.filter((x) => x > 0), source.length];
   const offset = { value: 0 };
   const sem = makeSemantics(spans, offset);
   const parts: AstFile[] = [];
@@ -323,19 +334,23 @@ export function parse(source: string, file: string): ParseResult {
     for (let k = 0; k + 1 < bounds.length; k++) {
       offset.value = bounds[k]!;
       const m = grammar.match(source.slice(bounds[k], bounds[k + 1]));
-      if (m.failed()) return { status: 'error', diagnostics: [failureDiagnostic(source, m, offset.value, spans)] };
+      if (m.failed()) return failureDiagnostic(source, m, offset.value, spans);
       parts.push(sem(m)['ast']() as AstFile);
     }
   } catch (e) {
-    if (e instanceof RangeError) return { status: 'error', diagnostics: [tooDeep(spans.span(0), 'the file')] };
+    if (e instanceof RangeError) return tooDeep(spans.span(0), 'the file');
     throw e;
   }
-  const ast: AstFile = {
-    file,
+  return {
+    file: spans.file,
     components: parts.flatMap((p) => p.components),
     programs: parts.flatMap((p) => p.programs),
     invariants: parts.flatMap((p) => p.invariants),
   };
+}
+
+/** The checks on a tree that the grammar leaves out: expression depth, keywords as declaration names. */
+function finish(ast: AstFile): ParseResult {
   const diagnostics: Diagnostic[] = [];
   for (const inv of ast.invariants) {
     if (exprDepth(inv.expr) > MAX_NESTING) diagnostics.push(tooDeep(inv.expr.span, `the expression of invariant ${inv.name.name}`));
