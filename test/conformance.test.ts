@@ -2,12 +2,11 @@
  * Every conformance case of /work/shared/conformance through the real `cto verify`: the verdict's exit
  * code, the violation kind named in the output, and file:line:col for files that do not load.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cto, ensureBuilt } from './explore/cli.js';
 
-const root = new URL('../', import.meta.url).pathname;
 const dir = '/work/shared/conformance';
 const cases = readdirSync(dir).filter((f) => f.endsWith('.cto')).sort();
 
@@ -16,19 +15,17 @@ interface Expect {
   readonly kind: null | 'deadlock' | 'invariant' | 'ps' | 'syntax' | 'static';
 }
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
 describe('conformance cases through cto verify', () => {
   it('has cases', () => expect(cases.length).toBeGreaterThanOrEqual(20));
 
   for (const c of cases) {
-    it(c, () => {
+    it.concurrent(c, async () => {
       const exp = JSON.parse(readFileSync(join(dir, c.replace(/\.cto$/, '.expect.json')), 'utf8')) as Expect;
-      const r = spawnSync('node', [join(root, 'bin/cto.js'), 'verify', join(dir, c)], { encoding: 'utf8' });
+      const r = await cto(['verify', join(dir, c)]);
       const code = { verified: 0, violation: 1, error: 2 }[exp.verdict];
-      expect(r.status, r.stdout + r.stderr).toBe(code);
+      expect(r.code, r.stdout + r.stderr).toBe(code);
       if (exp.verdict === 'violation') expect(r.stdout).toMatch(new RegExp(`violation: (${exp.kind}|invariant \\w+)`));
       if (exp.verdict === 'violation' && exp.kind === 'invariant') expect(r.stdout).toContain('violation: invariant');
       if (exp.verdict === 'error') expect(r.stderr).toMatch(new RegExp(`${c.replace('.', '\\.')}:\\d+:\\d+: error`));

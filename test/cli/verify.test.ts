@@ -2,21 +2,17 @@
  * `cto verify` and `cto explain` through the real binary: exit codes, the counterexample text, JSON,
  * and replaying saved traces (a tampered trace is rejected loudly).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cto as run, ensureBuilt } from '../explore/cli.js';
 import { RACE, SEED_LECTURE } from '../explore/models.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cto-verify-'));
 const conformance = (name: string): string => `/work/shared/conformance/${name}.cto`;
 
-function cto(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync('node', [join(root, 'bin/cto.js'), ...args], { cwd: dir, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cto = (...args: string[]) => run(args, dir);
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
@@ -24,14 +20,12 @@ function file(name: string, text: string): string {
   return p;
 }
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
 describe('cto verify', () => {
-  it('finds the lecture maintain deadlock: exit 1, numbered trace, failing state, diagnosis', () => {
+  it.concurrent('finds the lecture maintain deadlock: exit 1, numbered trace, failing state, diagnosis', async () => {
     const seed = file('seed.cto', SEED_LECTURE);
-    const r = cto('verify', seed);
+    const r = await cto('verify', seed);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/program deploy: verified \(\d+ states, \d+ transitions, depth \d+, \d+ ms/);
     expect(r.stdout).toContain('program maintain (after deploy): violation: deadlock');
@@ -46,47 +40,47 @@ describe('cto verify', () => {
     expect(r.stderr).toBe(''); // no progress line when stderr is not a terminal
   });
 
-  it('verifies one program with --program (exit 0)', () => {
-    const r = cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'deploy');
+  it.concurrent('verifies one program with --program (exit 0)', async () => {
+    const r = await cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'deploy');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('program deploy: verified');
     expect(r.stdout).not.toContain('maintain');
   });
 
-  it('verifies the corrected maintain (exit 0)', () => {
-    const r = cto('verify', conformance('05-ok_seed_maintain_dcon'));
+  it.concurrent('verifies the corrected maintain (exit 0)', async () => {
+    const r = await cto('verify', conformance('05-ok_seed_maintain_dcon'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/verified \(2 programs\)/);
   });
 
-  it('reports an invariant violation with the failing atoms (exit 1)', () => {
-    const r = cto('verify', conformance('14-inv_parked_idle'));
+  it.concurrent('reports an invariant violation with the failing atoms (exit 1)', async () => {
+    const r = await cto('verify', conformance('14-inv_parked_idle'));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('violation: invariant never_parked');
     expect(r.stdout).toContain('web idle: true');
   });
 
-  it('exit 2 with file:line:col for a file that does not load, an unknown program or a bad number', () => {
-    const bad = cto('verify', conformance('19-syn_missing_brace'));
+  it.concurrent('exit 2 with file:line:col for a file that does not load, an unknown program or a bad number', async () => {
+    const bad = await cto('verify', conformance('19-syn_missing_brace'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/19-syn_missing_brace\.cto:\d+:\d+: error CTO0/);
-    const noProg = cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'nope');
+    const noProg = await cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'nope');
     expect(noProg.code).toBe(2);
     expect(noProg.stderr).toContain("has no program 'nope' (programs: deploy, maintain)");
-    expect(cto('verify', file('seed.cto', SEED_LECTURE), '--max-states', 'many').code).toBe(2);
-    expect(cto('verify', file('seed.cto', SEED_LECTURE), '--engine', 'nope').code).toBe(2);
-    expect(cto('verify', join(dir, 'missing.cto')).code).toBe(2);
+    expect((await cto('verify', file('seed.cto', SEED_LECTURE), '--max-states', 'many')).code).toBe(2);
+    expect((await cto('verify', file('seed.cto', SEED_LECTURE), '--engine', 'nope')).code).toBe(2);
+    expect((await cto('verify', join(dir, 'missing.cto'))).code).toBe(2);
   });
 
-  it('exit 3 when a bound is reached before a verdict, never 0', () => {
-    const r = cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'deploy', '--max-states', '20');
+  it.concurrent('exit 3 when a bound is reached before a verdict, never 0', async () => {
+    const r = await cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'deploy', '--max-states', '20');
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('no verdict, the states bound was reached');
-    expect(cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'deploy', '--max-depth', '3').code).toBe(3);
+    expect((await cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'deploy', '--max-depth', '3')).code).toBe(3);
   });
 
-  it('--json prints the verdicts and traces (spec/trace-json.md)', () => {
-    const r = cto('verify', file('race.cto', RACE), '--json');
+  it.concurrent('--json prints the verdicts and traces (spec/trace-json.md)', async () => {
+    const r = await cto('verify', file('race.cto', RACE), '--json');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.format).toBe('cto-verify/1');
@@ -101,11 +95,11 @@ describe('cto verify', () => {
 });
 
 describe('cto explain', () => {
-  it('replays a saved trace and prints each state (exit 0)', () => {
+  it.concurrent('replays a saved trace and prints each state (exit 0)', async () => {
     const seed = file('seed.cto', SEED_LECTURE);
     const trace = join(dir, 'trace.json');
-    expect(cto('verify', seed, '--trace-out', trace).code).toBe(1);
-    const r = cto('explain', trace, seed);
+    expect((await cto('verify', seed, '--trace-out', trace)).code).toBe(1);
+    const r = await cto('explain', trace, seed);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('program maintain: replaying the deadlock counterexample (44 steps)');
     expect(r.stdout).toMatch(/ 44: wait\(server\)/);
@@ -113,32 +107,32 @@ describe('cto explain', () => {
     expect(r.stdout).toContain('1 counterexample replayed and reproduced');
   });
 
-  it('rejects a trace with a step that is not enabled, loudly (exit 2)', () => {
+  it.concurrent('rejects a trace with a step that is not enabled, loudly (exit 2)', async () => {
     const seed = file('seed.cto', SEED_LECTURE);
     const trace = join(dir, 'trace2.json');
-    cto('verify', seed, '--trace-out', trace);
+    await cto('verify', seed, '--trace-out', trace);
     const doc = JSON.parse(readFileSync(trace, 'utf8'));
     doc.programs[1].violations[0].steps.splice(6, 1); // drop db.leave(undeployed)
     writeFileSync(trace, JSON.stringify(doc));
-    const r = cto('explain', trace, seed);
+    const r = await cto('explain', trace, seed);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/TRACE IS NOT EVIDENCE: step 7 .* is not enabled/);
   });
 
-  it('rejects a trace that replays but does not end in the reported failure (exit 2)', () => {
+  it.concurrent('rejects a trace that replays but does not end in the reported failure (exit 2)', async () => {
     const seed = file('seed.cto', SEED_LECTURE);
     const trace = join(dir, 'trace3.json');
-    cto('verify', seed, '--trace-out', trace);
+    await cto('verify', seed, '--trace-out', trace);
     const doc = JSON.parse(readFileSync(trace, 'utf8'));
     doc.programs[1].violations[0].steps.pop(); // stop before wait(server): wait is still enabled
     writeFileSync(trace, JSON.stringify(doc));
-    const r = cto('explain', trace, seed);
+    const r = await cto('explain', trace, seed);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('its last state is not a deadlock violation');
   });
 
-  it('rejects a file that is not a report', () => {
-    const r = cto('explain', file('x.json', '{"a":1}'), file('seed.cto', SEED_LECTURE));
+  it.concurrent('rejects a file that is not a report', async () => {
+    const r = await cto('explain', file('x.json', '{"a":1}'), file('seed.cto', SEED_LECTURE));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not a cto verify report');
   });
