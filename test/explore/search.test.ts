@@ -11,6 +11,7 @@ import { explore } from '../../src/explore/search.js';
 import type { Verdict, Violation } from '../../src/explore/verdict.js';
 import type { Model } from '../../src/model/types.js';
 import { contextFor, isDeadlock } from '../../src/semantics/index.js';
+import { mariadbSource } from '../../examples/gen/mariadb.js';
 import { bruteForce, loadText, loadUnchecked } from './helpers.js';
 import { RACE, SEED_DEPLOY, SEED_LECTURE } from './models.js';
 
@@ -242,10 +243,14 @@ describe('bounds', () => {
     expect(explore(model, 'maintain', { maxDepth: 43 }).status).toBe('bound');
   });
 
-  it('stops at the time limit', () => {
-    const v = explore(loadText(RACE), 'race', { timeLimitMs: -1 });
-    // the clock is read every 1024 states; this model has fewer, so it finishes
-    expect(v.status).toBe('violation');
+  it('stops at the time and memory limits (checked every 1024 states)', () => {
+    const big = loadText(mariadbSource(3, 2));
+    expect(explore(big, 'galera', { timeLimitMs: 0 })).toMatchObject({ status: 'bound', bound: 'time' });
+    expect(explore(big, 'galera', { maxMemoryMb: 1 })).toMatchObject({ status: 'bound', bound: 'memory' });
+    const progress: number[] = [];
+    explore(big, 'deploy', { onProgress: (p) => progress.push(p.states) });
+    expect(explore(big, 'galera', { onProgress: (p) => progress.push(p.states) }).stats.states).toBeGreaterThan(1024);
+    expect(progress.length).toBeGreaterThan(0);
   });
 });
 
