@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../explore/cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cto-check-'));
@@ -16,10 +17,10 @@ const cto = (...args: string[]) => spawnSync('node', [join(ROOT, 'bin/cto.js'), 
 const GOOD = 'component A { places a, b initial a behavior go { t: a -> b } }\nprogram p { add(x: A) pushB(x, go) }\n';
 
 beforeAll(() => {
-  // `npm test` builds first (pretest); building again keeps `vitest run` on this file honest.
+  // Builds when src/ is newer than dist (shared helper of the CLI tests).
   // Another engineer's half-edited file may break the build: then test the existing dist.
   try {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    ensureBuilt();
   } catch (e) {
     if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw e;
   }
