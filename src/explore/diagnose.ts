@@ -47,14 +47,14 @@ export interface DeadlockDiagnosis {
   readonly instruction: StuckInstruction;
 }
 
-/** Where an instance's tokens are, in words: "in `running`", "in `a`, `b`, running t", "idle in `v2`". */
+/** Where an instance's tokens are, in words: "in `running`", "in `a`, running t", "waiting at the filled dock of t", "idle, in `v2`". */
 export function whereIs(s: State, instance: string): string {
   const inst = s.instances.get(instance);
   if (!inst) return 'not live';
   const parts: string[] = [];
   if (inst.marked.length) parts.push(`in ${inst.marked.map((p) => '`' + p + '`').join(', ')}`);
   if (inst.running.length) parts.push(`running ${inst.running.join(', ')}`);
-  if (inst.docks.length) parts.push(`with filled dock${inst.docks.length > 1 ? 's' : ''} ${inst.docks.join(', ')}`);
+  if (inst.docks.length) parts.push(`waiting at the filled dock${inst.docks.length > 1 ? 's' : ''} of ${inst.docks.join(', ')}`);
   if (parts.length === 0) parts.push('holding no token');
   return (isIdle(inst) ? 'idle, ' : '') + parts.join(', ');
 }
