@@ -43,6 +43,7 @@ export type Engine = (model: Model, programName: string, opts: VerifyOptions) =>
  */
 export const engines: Record<string, Engine> = {
   reference: async (model, programName, opts) => explore(model, programName, opts),
+  fast: async (model, programName, opts) => (await import('./fast/explore.js')).fastExplore(model, programName, opts),
   // REGISTER-ENGINES
 };
 

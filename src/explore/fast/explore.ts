@@ -385,6 +385,20 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
    */
   const chooseReduced = (s: Int32Array, g: number, instrOn: boolean): boolean => {
     const o = op[g]!;
+    // An unguarded, invisible step of an instance that can take no other step commutes with everything
+    // any other step can do (spec/reduction.md, "lone steps"): it is a persistent set on its own.
+    for (let e = 0; e < enCount; e++) {
+      const i = enInst[e]!;
+      if (i < 0 || enabledOf[i] !== 1) continue;
+      const steps = tables[i]!.steps(s[1 + i]!);
+      if (steps.length !== 1) continue;
+      const st = steps[0]!;
+      if (st.guardUses === 0 && st.guardProvides === 0 && !st.visible) {
+        chosen.fill(0);
+        chosen[i] = 1;
+        return true;
+      }
+    }
     if (instrOn && o !== OP_DCON) {
       if (instrVisible[g]) return false;
       if (o === OP_CON) {
