@@ -62,7 +62,8 @@ export function renderProgram(file: string, p: ProgramReport, all = false): stri
     if (p.bound) lines.push(`  (exploration stopped at the ${p.bound} bound; the violations below are real)`);
   }
   for (const wr of p.waits) {
-    const where = wr.line !== undefined ? `${wr.text} at line ${wr.line}` : `the end of program ${wr.program}`;
+    const of = p.chain.length > 1 ? ` of program ${wr.program}` : '';
+    const where = wr.line !== undefined ? `${wr.text} at line ${wr.line}${of}` : `the end of program ${wr.program}`;
     const verdict = wr.reached === false ? 'is never reached' : wr.returns ? 'returns on every execution' : 'does NOT return on some execution';
     lines.push(`  ${where} ${verdict}`);
   }

@@ -36,18 +36,23 @@ export function compareViolations(a: Violation, b: Violation): number {
   return a.trace.length - b.trace.length || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
 
-/** The wait reports of the chain's last program, from the (stage, pc) pairs reached and those where some execution deadlocks. */
+/**
+ * The wait reports of every program of the chain (§4: a program "and the programs it comes after"),
+ * first program first, from the (stage, pc) pairs reached and those where some execution deadlocks.
+ */
 export function waitReports(ctx: Context, reached: ReadonlySet<number>, blocked: ReadonlySet<number>): WaitReport[] {
-  const stage = ctx.chain.length - 1;
-  const prog = ctx.chain[stage]!;
   const reports: WaitReport[] = [];
-  const at = (pc: number): number => pcId(stage, pc);
-  prog.instrs.forEach((instr, pc) => {
-    if (!isBlockingInstr(instr)) return;
-    reports.push({ program: prog.name, pc, line: instr.span.line, text: instrText(instr), returns: !blocked.has(at(pc)), reached: reached.has(at(pc)) });
+  ctx.chain.forEach((prog, stage) => {
+    const at = (pc: number): number => pcId(stage, pc);
+    prog.instrs.forEach((instr, pc) => {
+      if (!isBlockingInstr(instr)) return;
+      reports.push({ program: prog.name, pc, line: instr.span.line, text: instrText(instr), returns: !blocked.has(at(pc)), reached: reached.has(at(pc)) });
+    });
+    const end = prog.instrs.length;
+    // A completed non-final program hands over at once (normalize), so its end is "reached" when the next one is.
+    const endReached = reached.has(at(end)) || [...reached].some((id) => Math.floor(id / 1_000_000) > stage);
+    reports.push({ program: prog.name, pc: end, text: 'end of program', returns: !blocked.has(at(end)), reached: endReached });
   });
-  const end = prog.instrs.length;
-  reports.push({ program: prog.name, pc: end, text: 'end of program', returns: !blocked.has(at(end)), reached: reached.has(at(end)) });
   return reports;
 }
 

@@ -58,9 +58,11 @@ describe('the seed example', () => {
     );
     expect(lines[0]).toMatch(/^the end of program maintain \(an implicit waitAll\(\)\) never returns: db is not idle/);
     if (v.status !== 'violation') return;
-    expect(v.waits.map((w) => [w.text, w.returns])).toEqual([
-      ['wait(server)', true],
-      ['end of program', false],
+    expect(v.waits.map((w) => [w.program, w.text, w.returns])).toEqual([
+      ['deploy', 'wait(server)', true],
+      ['deploy', 'end of program', true],
+      ['maintain', 'wait(server)', true],
+      ['maintain', 'end of program', false],
     ]);
   });
 
@@ -157,11 +159,19 @@ program p {
     expect(brute.executions).toBeGreaterThan(1);
   });
 
-  it('a deadlock in an earlier program of the after chain is reported for the later one too', () => {
+  it('a deadlock in an earlier program of the after chain is reported for the later one, with the wait that blocks', () => {
     const model = loadText(`${conformance('10-dl_use_never_connected')}
 program later after deploy { waitAll() }`);
-    const [d] = violations(explore(model, 'later'));
+    const v = explore(model, 'later');
+    const [d] = violations(v);
     expect(d!.trace.length).toBe(13);
+    if (v.status !== 'violation') return;
+    expect(v.waits.map((w) => [w.program, w.text, w.returns, w.reached])).toEqual([
+      ['deploy', 'wait(api)', false, true],
+      ['deploy', 'end of program', true, false],
+      ['later', 'waitAll()', true, false],
+      ['later', 'end of program', true, false],
+    ]);
   });
 });
 
