@@ -64,7 +64,8 @@ export function mariadbSource(n: number, m: number): string {
     '}',
     '',
     'program galera after deploy {',
-    '  pushB(keystone, stop)        // the master cannot leave running while keystone uses it (guard)',
+    '  pushB(keystone, stop)',
+    '  wait(keystone)               // keystone is off: the master may leave running (its guard needs that)',
     '  pushB(master, backup)',
     '  pushB(master, restart)',
   );
@@ -74,7 +75,14 @@ export function mariadbSource(n: number, m: number): string {
     for (let i = from; i <= to; i++) push(`  pushB(node${i}, deploy)   // joins once the master is synced (guard)`);
   };
   nodes(1, n - 1);
-  push('  pushB(keystone, start)       // re-enters running once the master serves sql again', '  waitAll()', '}', '');
+  push(
+    '  wait(master)                 // without it keystone could restart on the old master before the backup,',
+    '                               // which could then never leave running: cto verify finds that deadlock',
+    '  pushB(keystone, start)       // re-enters running on the synced master',
+    '  waitAll()',
+    '}',
+    '',
+  );
   push('program scale after galera {');
   nodes(n, n + m - 1);
   push('  waitAll()', '}', '');
