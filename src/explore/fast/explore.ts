@@ -16,7 +16,7 @@ import { compareViolations, explore as referenceExplore, waitReports } from '../
 import type { BoundKind, Verdict, Violation, ViolationKind } from '../verdict.js';
 import { compile, Unsupported, type Compiled, type Epoch } from './compile.js';
 import { FINISH, LEAVE, END, ENTER, localTables, type LocalAtom, type LocalStep, type LocalTable } from './local.js';
-import { StateStore } from './store.js';
+import { StateStore, wordHash1, wordHash2 } from './store.js';
 
 /** The engine name this explorer reports. */
 export const FAST_ENGINE = 'fast';
@@ -292,14 +292,18 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
   const store = new StateStore(W);
   const cur = new Int32Array(W);
   const nxt = new Int32Array(W);
+  nxt.set(cur);
   // the start state: empty assembly at position 0, normalized
   normalize(cur);
-  store.insert(cur, -1, INSTR_CODE, 0);
+  {
+    const [h1, h2] = StateStore.hash(cur, W);
+    store.record(store.find(cur, h1, h2, true), -1, INSTR_CODE, 0);
+  }
 
   const found = new Map<string, { kind: ViolationKind; invariant?: string; id: number }>();
   const pcKey = (g: number): number => positions[g]!.stage * 1_000_000 + positions[g]!.pc;
-  const reached = new Set<number>();
-  const blocked = new Set<number>();
+  const reachedAt = new Uint8Array(G);
+  const blockedAt = new Uint8Array(G);
   let transitions = 0;
   let depthSeen = 0;
   let bound: BoundKind | undefined;
@@ -458,11 +462,11 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
     const id = head++;
     const base = id * W;
     const words = store.words;
-    for (let k = 0; k < W; k++) cur[k] = words[base + k]!;
+    for (let k = 0; k < W; k++) cur[k] = nxt[k] = words[base + k]!;
     const g = cur[0]!;
     const depth = store.depth[id]!;
     if (depth > depthSeen) depthSeen = depth;
-    reached.add(pcKey(g));
+    reachedAt[g] = 1;
 
     for (const e of inv.evals) {
       if (!found.has('inv:' + e.name) && !e.holds(cur, g)) found.set('inv:' + e.name, { kind: 'invariant', invariant: e.name, id });
@@ -478,9 +482,10 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
       enabledOf[i] = 0;
       const l = cur[1 + i]!;
       if (l === 0 || infos[i]![l]!.popped >= pushCount[g * n + i]!) continue;
-      const steps = tables[i]!.steps(l);
+      const steps = infos[i]![l]!.steps ?? tables[i]!.steps(l);
       for (let k = 0; k < steps.length; k++) {
-        if (guard(cur, ep, i, steps[k]!) === -2) {
+        const st = steps[k]!;
+        if ((st.guardUses | st.guardProvides) === 0 || guard(cur, ep, i, st) === -2) {
           pushEnabled(i, k);
           enabledOf[i]!++;
         }
@@ -492,7 +497,7 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
     }
     if (enCount === 0 && !(op[g] === OP_END && allIdle(cur, g))) {
       if (!found.has('deadlock')) found.set('deadlock', { kind: 'deadlock', id });
-      blocked.add(pcKey(g));
+      blockedAt[g] = 1;
     }
 
     if ((id & 1023) === 1023) {
@@ -502,54 +507,61 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
         bound = 'time';
         break;
       }
-      if (store.bytes() + process.memoryUsage().heapUsed > maxBytes) {
+      if (maxBytes !== Infinity && (id & 16383) === 16383 && store.bytes() + process.memoryUsage().heapUsed > maxBytes) {
         bound = 'memory';
         break;
       }
     }
 
     const reduced = reduce && enCount > 1 && chooseReduced(cur, g, instrOn);
+    const ch1 = store.lane1[id]!;
+    const ch2 = store.lane2[id]!;
     for (let e = 0; e < enCount; e++) {
       const i = enInst[e]!;
       const k = enStep[e]!;
       if (reduced && !chosen[i < 0 ? n : i]) continue;
       transitions++;
-      nxt.set(cur);
       let code: number;
+      let w: number; // the instance word the step changes (besides the position)
+      nxt[0] = g;
       if (i < 0) {
         code = INSTR_CODE;
         const o = op[g]!;
-        if (o === OP_ADD) nxt[1 + argA[g]!] = addTarget[g]!;
-        else if (o === OP_DEL) nxt[1 + argA[g]!] = 0;
+        w = 1 + argA[g]!;
+        if (w > 0) nxt[w] = o === OP_ADD ? addTarget[g]! : o === OP_DEL ? 0 : cur[w]!;
         nxt[0] = g + 1;
         normalize(nxt);
       } else {
-        const st = tables[i]!.steps(cur[1 + i]!)[k]!;
+        const st = infos[i]![cur[1 + i]!]!.steps![k]!;
         code = i * STEP_STRIDE + k;
-        nxt[1 + i] = st.target;
+        w = 1 + i;
+        nxt[w] = st.target;
         if (st.kind === FINISH) normalize(nxt);
       }
-      if (depth >= maxDepth) {
-        if (!store.has(nxt)) bound = 'depth';
-        continue;
+      let h1 = ch1;
+      let h2 = ch2;
+      if (nxt[0] !== g) {
+        h1 = (h1 - wordHash1(0, g) + wordHash1(0, nxt[0]!)) | 0;
+        h2 = (h2 - wordHash2(0, g) + wordHash2(0, nxt[0]!)) | 0;
       }
-      if (store.full()) {
-        if (store.bytesAfterGrowth() + process.memoryUsage().heapUsed > maxBytes) {
-          if (!store.has(nxt)) {
-            bound = 'memory';
+      if (w > 0 && nxt[w] !== cur[w]) {
+        h1 = (h1 - wordHash1(w, cur[w]!) + wordHash1(w, nxt[w]!)) | 0;
+        h2 = (h2 - wordHash2(w, cur[w]!) + wordHash2(w, nxt[w]!)) | 0;
+      }
+      if (depth >= maxDepth || store.size >= maxStates || (store.full() && store.bytesAfterGrowth() + process.memoryUsage().heapUsed > maxBytes)) {
+        const known = store.find(nxt, h1, h2, false) < 0;
+        if (!known) {
+          if (depth >= maxDepth) bound = 'depth';
+          else {
+            bound = store.size >= maxStates ? 'states' : 'memory';
             break search;
           }
-          continue;
         }
+      } else {
+        const r = store.find(nxt, h1, h2, true);
+        if (r >= 0) store.record(r, id, code, depth + 1);
       }
-      if (store.size >= maxStates) {
-        if (!store.has(nxt)) {
-          bound = 'states';
-          break search;
-        }
-        continue;
-      }
-      store.insert(nxt, id, code, depth + 1);
+      if (w > 0) nxt[w] = cur[w]!;
     }
   }
 
@@ -583,6 +595,12 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
     return steps.reverse();
   }
 
+  const reached = new Set<number>();
+  const blocked = new Set<number>();
+  for (let g = 0; g < G; g++) {
+    if (reachedAt[g]) reached.add(pcKey(g));
+    if (blockedAt[g]) blocked.add(pcKey(g));
+  }
   const stats = { states: store.size, transitions, depth: depthSeen, ms: Date.now() - t0 };
   const violations: Violation[] = [...found.values()]
     .map((f) => ({ kind: f.kind, ...(f.invariant !== undefined ? { invariant: f.invariant } : {}), trace: traceTo(f.id) }))

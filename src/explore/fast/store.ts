@@ -3,19 +3,12 @@
  * again through an open-addressing hash table keyed by a 64-bit hash (two independent 32-bit lanes).
  * States are compared word by word on a hash match, so a collision never merges two states. Index order
  * is insertion order, which the breadth-first search uses as its queue.
+ *
+ * The hash of a state is a sum over its words of a mixed (position, value) term in each lane, so a
+ * successor that differs in a few words is hashed in O(changed words): see `wordHash1`/`wordHash2`.
  */
 
-/** Mixes one 32-bit word into a 32-bit lane (murmur3-style). */
-function mix(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** Final avalanche of a lane. */
+/** Final avalanche of a 32-bit value (murmur3 fmix32). */
 function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -25,7 +18,17 @@ function fmix(h: number): number {
   return h;
 }
 
-/** Arena + hash table of states of `width` words, with per-state parent, step code and depth. */
+/** Lane-1 term of word `k` holding `v`. */
+export function wordHash1(k: number, v: number): number {
+  return fmix((Math.imul(v, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca77)) + 0x165667b1);
+}
+
+/** Lane-2 term of word `k` holding `v` (independent of lane 1). */
+export function wordHash2(k: number, v: number): number {
+  return fmix((Math.imul(v ^ 0x27d4eb2f, 0xc2b2ae3d) + Math.imul(k + 7, 0x9e3779b1)) ^ 0x61c88647);
+}
+
+/** Arena + hash table of states of `width` words, with per-state parent, step code, depth and hash. */
 export class StateStore {
   /** Number of stored states. */
   size = 0;
@@ -37,8 +40,11 @@ export class StateStore {
   step: Int32Array;
   /** BFS depth of each state. */
   depth: Int32Array;
-  private lane1: Int32Array;
-  private lane2: Int32Array;
+  /** Hash lane 1 of each state (sum of `wordHash1`). */
+  lane1: Int32Array;
+  /** Hash lane 2 of each state (sum of `wordHash2`). */
+  lane2: Int32Array;
+  /** Pairs (index+1, lane 2); 0 = empty slot. */
   private table: Int32Array;
   private mask: number;
 
@@ -49,7 +55,7 @@ export class StateStore {
     this.depth = new Int32Array(initialCapacity);
     this.lane1 = new Int32Array(initialCapacity);
     this.lane2 = new Int32Array(initialCapacity);
-    this.table = new Int32Array(initialCapacity * 2);
+    this.table = new Int32Array(initialCapacity * 4);
     this.mask = initialCapacity * 2 - 1;
   }
 
@@ -68,6 +74,17 @@ export class StateStore {
     return this.size >= this.parent.length;
   }
 
+  /** The two hash lanes of a whole state. */
+  static hash(s: Int32Array, width: number): [number, number] {
+    let h1 = 0;
+    let h2 = 0;
+    for (let k = 0; k < width; k++) {
+      h1 = (h1 + wordHash1(k, s[k]!)) | 0;
+      h2 = (h2 + wordHash2(k, s[k]!)) | 0;
+    }
+    return [h1, h2];
+  }
+
   private grow(): void {
     const cap = this.parent.length * 2;
     const w = new Int32Array(cap * this.width);
@@ -83,71 +100,58 @@ export class StateStore {
     this.depth = re(this.depth);
     this.lane1 = re(this.lane1);
     this.lane2 = re(this.lane2);
-    this.table = new Int32Array(cap * 2);
+    this.table = new Int32Array(cap * 4);
     this.mask = cap * 2 - 1;
     for (let i = 0; i < this.size; i++) {
-      let slot = this.lane1[i]! & this.mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = i + 1;
+      let slot = fmix(this.lane1[i]!) & this.mask;
+      while (this.table[2 * slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[2 * slot] = i + 1;
+      this.table[2 * slot + 1] = this.lane2[i]!;
     }
-  }
-
-  /** Whether the state in `s` is stored. */
-  has(s: Int32Array): boolean {
-    const i = this.insertOrFind(s, true);
-    return i < 0;
   }
 
   /**
-   * Inserts the state in `s` (its first `width` words) unless present. Returns its index if it was new,
-   * or `-(index+1)` if it was already stored.
+   * Looks the state in `s` up, given its hash lanes. Returns `-(index+1)` if stored; otherwise, if
+   * `insert`, stores it and returns its new index, else returns 0.
    */
-  insert(s: Int32Array, parent: number, step: number, depth: number): number {
-    const r = this.insertOrFind(s, false);
-    if (r < 0) return r;
-    const i = r;
-    this.parent[i] = parent;
-    this.step[i] = step;
-    this.depth[i] = depth;
-    return i;
-  }
-
-  private insertOrFind(s: Int32Array, findOnly: boolean): number {
+  find(s: Int32Array, h1: number, h2: number, insert: boolean): number {
     const width = this.width;
-    let h1 = 0x9747b28c;
-    let h2 = 0x5bd1e995;
-    for (let k = 0; k < width; k++) {
-      const x = s[k]!;
-      h1 = mix(h1, x);
-      h2 = mix(h2, x ^ 0x27d4eb2f);
-    }
-    h1 = fmix(h1 ^ width);
-    h2 = fmix(h2 ^ (width * 31));
     const words = this.words;
-    let slot = h1 & this.mask;
+    const table = this.table;
+    let slot = fmix(h1) & this.mask;
     for (;;) {
-      const e = this.table[slot]!;
+      const e = table[2 * slot]!;
       if (e === 0) break;
-      const i = e - 1;
-      if (this.lane1[i] === h1 && this.lane2[i] === h2) {
-        const base = i * width;
-        let k = 0;
-        while (k < width && words[base + k] === s[k]) k++;
-        if (k === width) return -(i + 1);
+      if (table[2 * slot + 1] === h2) {
+        const i = e - 1;
+        if (this.lane1[i] === h1) {
+          const base = i * width;
+          let k = 0;
+          while (k < width && words[base + k] === s[k]) k++;
+          if (k === width) return -(i + 1);
+        }
       }
       slot = (slot + 1) & this.mask;
     }
-    if (findOnly) return 0;
+    if (!insert) return 0;
     if (this.full()) {
       this.grow();
-      return this.insertOrFind(s, false);
+      return this.find(s, h1, h2, true);
     }
     const i = this.size++;
     const base = i * width;
     for (let k = 0; k < width; k++) this.words[base + k] = s[k]!;
     this.lane1[i] = h1;
     this.lane2[i] = h2;
-    this.table[slot] = i + 1;
+    this.table[2 * slot] = i + 1;
+    this.table[2 * slot + 1] = h2;
     return i;
+  }
+
+  /** Stores a new state (after `find(…, true)` returned its index) with its bookkeeping. */
+  record(i: number, parent: number, step: number, depth: number): void {
+    this.parent[i] = parent;
+    this.step[i] = step;
+    this.depth[i] = depth;
   }
 }
