@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { independence } from '../../proofs/independence.js';
+import { proveLemma, type LemmaResult } from '../../proofs/kit.js';
+import { portSafety } from '../../proofs/portSafety.js';
+import { termination } from '../../proofs/termination.js';
+import { shutdownZ3, z3Context, type Z3Context } from '../../src/smt/z3.js';
+
+const small = { places: 3, transitions: 3, usePorts: 2, providePorts: 2 };
+let ctx: Z3Context;
+beforeAll(async () => {
+  ctx = await z3Context();
+});
+afterAll(shutdownZ3);
+
+const refuted = (r: LemmaResult): string[] => r.obligations.filter((o) => o.status === 'refuted').map((o) => o.label);
+
+describe('proofs/termination', () => {
+  it('holds for a small generic component', async () => {
+    expect((await proveLemma(ctx, termination, { sizes: small })).proved).toBe(true);
+  });
+  it('fails when a running transition weighs no more than its dock (end no longer decreases)', async () => {
+    const r = await proveLemma(ctx, termination, { sizes: small, flatDocks: true });
+    expect(r.proved).toBe(false);
+    expect(refuted(r)).toEqual(['end decreases the measure']);
+  });
+});
+
+describe('proofs/port-safety', () => {
+  it('holds for a small generic component', async () => {
+    expect((await proveLemma(ctx, portSafety, { sizes: small })).proved).toBe(true);
+  });
+  it('fails without the guard of leave', async () => {
+    expect(refuted(await proveLemma(ctx, portSafety, { sizes: small, dropGuard: 'leave' }))).toEqual(['leave preserves PS']);
+  });
+  it('fails without the guard of enter', async () => {
+    expect(refuted(await proveLemma(ctx, portSafety, { sizes: small, dropGuard: 'enter' }))).toEqual(['enter preserves PS']);
+  });
+  it('fails when a group takes in transitions by their source only', async () => {
+    expect(refuted(await proveLemma(ctx, portSafety, { sizes: small, groupRule: 'source-only' }))).toContain('enter preserves PS');
+  });
+});
+
+describe('proofs/independence', () => {
+  const sizes = { places: 3, transitions: 3, usePorts: 1, providePorts: 1 };
+  it('holds for small generic components', async () => {
+    expect((await proveLemma(ctx, independence, { sizes })).proved).toBe(true);
+  });
+  it('fails when any two steps of different instances are declared independent', async () => {
+    const r = await proveLemma(ctx, independence, { sizes, relation: 'any-different-instances' });
+    expect(refuted(r)).toContain('leave ∥ enter');
+  });
+});
