@@ -66,7 +66,9 @@ export class StateStore {
 
   /** Bytes the store would hold after its next growth. */
   bytesAfterGrowth(): number {
-    return 2 * this.bytes();
+    const cap = this.parent.length * 2;
+    const table = cap * 2 > this.mask + 1 ? cap * 4 * 8 : this.table.byteLength;
+    return 2 * (this.words.byteLength + 5 * this.parent.byteLength) + table;
   }
 
   /** Whether the next insertion triggers a growth. */
@@ -100,8 +102,13 @@ export class StateStore {
     this.depth = re(this.depth);
     this.lane1 = re(this.lane1);
     this.lane2 = re(this.lane2);
-    this.table = new Int32Array(cap * 4);
-    this.mask = cap * 2 - 1;
+    if (cap * 2 > this.mask + 1) this.rehash(cap * 4);
+  }
+
+  /** Rebuilds the hash table with `slots` slots (a power of two). */
+  private rehash(slots: number): void {
+    this.table = new Int32Array(slots * 2);
+    this.mask = slots - 1;
     for (let i = 0; i < this.size; i++) {
       let slot = fmix(this.lane1[i]!) & this.mask;
       while (this.table[2 * slot] !== 0) slot = (slot + 1) & this.mask;
