@@ -8,6 +8,7 @@ import { registerCheck } from './check.js';
 import { registerVerify } from './verify.js';
 import { registerExplain } from './explain.js';
 import { registerPredict } from './predict.js';
+import { registerRun } from './run.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -28,5 +29,6 @@ registerCheck(program);
 registerVerify(program);
 registerExplain(program);
 registerPredict(program);
+registerRun(program);
 
 await program.parseAsync(process.argv);

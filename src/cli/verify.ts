@@ -10,6 +10,7 @@ import { engines, verifyFile, type FileStatus, type Progress } from '../explore/
 import { verifyReport } from '../explore/report.js';
 import { loadFile } from '../model/load.js';
 import { renderReport } from './render.js';
+import { certifyVerdicts } from '../execute/certificate.js';
 
 /** The exit code of a file's verdict (the one place it is chosen). */
 export function exitCodeOf(status: FileStatus): number {
@@ -27,6 +28,8 @@ interface VerifyCliOptions {
   json?: boolean;
   traceOut?: string;
   all?: boolean;
+  certify?: boolean;
+  certOut?: string;
 }
 
 function fail(message: string): never {
@@ -96,6 +99,7 @@ export async function runVerify(file: string, o: VerifyCliOptions): Promise<void
     }
   }
   process.stdout.write(o.json ? `${json}\n` : `${renderReport(report, o.all === true)}\n`);
+  if (o.certify) process.stderr.write(`certificate written to ${certifyVerdicts(file, loaded.source, fv.verdicts, o.engine, o.certOut)} (cto run checks it)\n`);
   process.exitCode = exitCodeOf(fv.status);
 }
 
@@ -118,5 +122,7 @@ export function registerVerify(program: Command): void {
     .option('--json', 'print the verdicts and counterexamples as JSON (spec/trace-json.md)')
     .option('--trace-out <file>', 'also write the JSON report to this file (for `cto explain`)')
     .option('--all', 'print every violation found, not only the shortest')
+    .option('--certify', 'write a verification certificate for `cto run` (default FILE.cert.json)')
+    .option('--cert-out <file>', 'where --certify writes the certificate')
     .action(async (file: string, o: VerifyCliOptions) => runVerify(file, o));
 }

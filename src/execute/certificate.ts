@@ -125,3 +125,34 @@ export function checkCertificate(key: Buffer, text: string | undefined, source: 
   if (p.verdict !== 'verified') return { status: 'notVerified', verdict: p.verdict };
   return { status: 'ok', certificate: c };
 }
+
+/** The version of cto (from package.json), as certificates record it. */
+export function ctoVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Where a file's certificate goes by default: `FILE.cert.json` next to it. */
+export function defaultCertPath(file: string): string {
+  return `${file}.cert.json`;
+}
+
+/**
+ * Writes the certificate of `source`'s verdicts to `out` (default `FILE.cert.json`) under the user's key
+ * (`certKeyPath()`), as `cto verify --certify` does; returns the path written.
+ */
+export function certifyVerdicts(
+  file: string,
+  source: string,
+  verdicts: readonly { readonly program: string; readonly status: CertifiedProgram['verdict'] }[],
+  engine: string,
+  out: string = defaultCertPath(file),
+): string {
+  const cert = makeCertificate(loadOrCreateKey(certKeyPath()), {
+    source,
+    programs: verdicts.map((v) => ({ name: v.program, verdict: v.status })),
+    engine,
+    ctoVersion: ctoVersion(),
+  });
+  writeFileSync(out, `${JSON.stringify(cert, null, 2)}\n`);
+  return out;
+}
