@@ -66,6 +66,21 @@ describe('fast explorer vs reference explorer', () => {
     );
   });
 
+  it('stops at a depth bound exactly where the reference does (unreduced)', () => {
+    fc.assert(
+      fc.property(small, fc.integer({ min: 0, max: 12 }), (model, maxDepth) => {
+        const name = lastProgram(model);
+        const ref = explore(model, name, { ...LIMIT, maxDepth });
+        if (ref.status === 'bound' && ref.bound !== 'depth') return;
+        const full = fastExplore(model, name, { reduce: false, maxDepth });
+        expect(answer(full)).toEqual(answer(ref));
+        expect(full.status === 'bound' ? full.bound : undefined).toBe(ref.status === 'bound' ? ref.bound : undefined);
+        expect(full.stats.states).toBe(ref.stats.states);
+      }),
+      { numRuns: Math.max(50, Math.floor(RUNS / 10)) },
+    );
+  });
+
   it('agrees on the larger default-size models as well', () => {
     fc.assert(
       fc.property(arbModel(), (model) => {
