@@ -143,7 +143,7 @@ export function parseInventory(text: string, file: string, env: Readonly<Record<
     }
   }
 
-  const hostNames = (): string => [...hosts.keys()].join(', ') || 'none';
+  const hostNames = (): string => (isObject(doc.hosts) ? Object.keys(doc.hosts).join(', ') : '') || 'none';
   const instances = new Map<string, string>();
   if (doc.instances !== undefined && !isObject(doc.instances)) err('instances', `expected an object mapping instance names to host names, got ${show(doc.instances)}`);
   else {
