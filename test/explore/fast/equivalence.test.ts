@@ -15,6 +15,8 @@ import { answer, keysAfter, referenceTerminals, replayProblem } from './check.js
 
 const RUNS = Number(process.env.CTO_PROPERTY_RUNS ?? 5000);
 const LIMIT = { maxStates: 20_000 };
+/** Per-test time limit, growing with the run count (the nightly size takes minutes). */
+const TIMEOUT = Math.max(60_000, RUNS * 20);
 
 /** Small models: the CI size. */
 const small = arbModel({ maxComponents: 2, maxPlaces: 4, maxBehaviors: 2, maxTransitions: 3, maxPorts: 2, maxPrograms: 2, maxInstrs: 8, attributes: false });
@@ -45,7 +47,7 @@ describe('fast explorer vs reference explorer', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('agrees without invariants, where the reduction cuts most (no step is visible)', () => {
     const arb = arbModel({ maxComponents: 2, maxPlaces: 4, maxBehaviors: 2, maxTransitions: 3, maxPorts: 2, maxPrograms: 2, minInstrs: 6, maxInstrs: 14, attributes: false, invariants: false });
@@ -64,7 +66,7 @@ describe('fast explorer vs reference explorer', () => {
       }),
       { numRuns: 2 * RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('stops at a depth bound exactly where the reference does (unreduced)', () => {
     fc.assert(
@@ -79,7 +81,7 @@ describe('fast explorer vs reference explorer', () => {
       }),
       { numRuns: Math.max(50, Math.floor(RUNS / 10)) },
     );
-  });
+  }, TIMEOUT);
 
   it('agrees on the larger default-size models as well', () => {
     fc.assert(
@@ -94,5 +96,5 @@ describe('fast explorer vs reference explorer', () => {
       }),
       { numRuns: Math.max(20, Math.floor(RUNS / 8)) },
     );
-  });
+  }, TIMEOUT);
 });
