@@ -82,15 +82,19 @@ describe('execute on local hosts', () => {
 
   it('runs the actions of different instances and of one fork in parallel', async () => {
     const dir = tempDir();
+    const times = join(dir, 'times');
+    // Each action appends its start and end times (ns): they all overlap when they run in parallel.
+    const act = `run "s=$(date +%s%N); sleep 0.3; echo $s $(date +%s%N) >> ${times}"`;
     const m = model(`
-component A { places a, b, c initial a behavior go { t1: a -> b run "sleep 0.3"  t2: a -> c run "sleep 0.3" } }
+component A { places a, b, c initial a behavior go { t1: a -> b ${act}  t2: a -> c ${act} } }
 program p { add(x: A) add(y: A) pushB(x, go) pushB(y, go) }`);
-    const t0 = Date.now();
     const { result } = await runLocal(m, 'p', join(dir, 'j.jsonl'));
-    const took = Date.now() - t0;
     expect(result.status).toBe('completed');
-    expect(took).toBeGreaterThanOrEqual(290);
-    expect(took).toBeLessThan(900); // four actions of 0.3 s in sequence would take 1.2 s
+    const spans = lines(times).map((l) => l.split(' ').map(BigInt));
+    expect(spans).toHaveLength(4);
+    const latestStart = spans.reduce((mx, [s0]) => (s0! > mx ? s0! : mx), 0n);
+    const earliestEnd = spans.reduce((mn, [, e]) => (e! < mn ? e! : mn), spans[0]![1]!);
+    expect(latestStart < earliestEnd).toBe(true);
   });
 
   it('fills in ${host}, ${instance}, provided values and variables, each shell-escaped; other ${…} reach the shell', async () => {
