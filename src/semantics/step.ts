@@ -274,7 +274,15 @@ export function sameStep(a: Step, b: Step): boolean {
  * Applies `step` to `s` if it is enabled; otherwise returns the reason it is not (for replaying traces).
  */
 export function applyStep(ctx: Context, s: State, step: Step): { ok: true; next: State } | { ok: false; why: string } {
-  const c = candidates(ctx, s).find((x) => sameStep(x.step, step));
+  // Only the candidates of the step's own instance (or the instruction) can match it.
+  const own =
+    step.kind === 'instr'
+      ? [instrCandidate(ctx, s)].filter((c): c is Candidate => c !== undefined)
+      : s.instances.has(step.instance)
+        ? componentCandidates(ctx, s, step.instance)
+        : [];
+  const found = own.find((x) => sameStep(x.step, step));
+  const c = found && { ...found, next: normalize(ctx, found.next) };
   if (!c) return { ok: false, why: 'its premises do not hold in this state' };
   if (c.blockers.length > 0) return { ok: false, why: c.blockers.map((b) => JSON.stringify(b)).join('; ') };
   return { ok: true, next: c.next };
