@@ -114,7 +114,7 @@ export function registerVerify(program: Command): void {
     .description('check every program of FILE over all interleavings: invariants, port safety, deadlock freedom, termination of waits')
     .argument('<file>', 'the .cto file')
     .option('--program <name>', 'check only this program (through its after chain)')
-    .option('--engine <name>', 'the verification engine', 'reference')
+    .option('--engine <name>', 'the verification engine: auto (full exploration, partial-order reduction past 300,000 states), full, fast (reduced), reference (the yardstick), z3', 'auto')
     .option('--max-states <n>', 'stop after this many distinct states (exit 3, no verdict)')
     .option('--max-depth <n>', 'do not explore deeper than this many steps (exit 3 if that cut anything)')
     .option('--max-memory <mb>', 'stop when the heap exceeds this many megabytes (exit 3)')

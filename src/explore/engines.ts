@@ -44,8 +44,32 @@ export type Engine = (model: Model, programName: string, opts: VerifyOptions) =>
 export const engines: Record<string, Engine> = {
   reference: async (model, programName, opts) => explore(model, programName, opts),
   fast: async (model, programName, opts) => (await import('./fast/explore.js')).fastExplore(model, programName, opts),
+  z3: async (model, programName, opts) => (await import('../smt/bmc.js')).bmc(model, programName, opts),
+  full: async (model, programName, opts) => {
+    const v = (await import('./fast/explore.js')).fastExplore(model, programName, { ...opts, reduce: false });
+    return { ...v, engine: 'full' };
+  },
+  auto: (model, programName, opts) => autoEngine(model, programName, opts),
   // REGISTER-ENGINES
 };
+
+/** How many states `auto` lets full exploration store before it switches to partial-order reduction. */
+export const AUTO_FULL_STATES = 300_000;
+
+/**
+ * The default engine: full exploration by the fast explorer (every interleaving, shortest
+ * counterexamples) while the state space stays under `AUTO_FULL_STATES`; past that, the fast explorer with
+ * partial-order reduction (the same verdicts, shown sound in spec/reduction.md and by property tests,
+ * with short replayable traces). A bound the user set is honoured as given.
+ */
+async function autoEngine(model: Model, programName: string, opts: VerifyOptions): Promise<Verdict> {
+  const userStates = opts.maxStates ?? Infinity;
+  if (userStates <= AUTO_FULL_STATES) return engines.full!(model, programName, opts);
+  const first = await engines.full!(model, programName, { ...opts, maxStates: AUTO_FULL_STATES });
+  if (first.status !== 'bound' || first.bound !== 'states') return first;
+  const reduced = await engines.fast!(model, programName, opts);
+  return { ...reduced, engine: 'fast (partial-order reduction)' };
+}
 
 /** The verdict of a whole file: a violation as soon as one program has one; else bound if any; else verified. */
 export type FileStatus = 'verified' | 'violation' | 'bound';
@@ -67,14 +91,14 @@ export function fileStatus(verdicts: readonly Verdict[]): FileStatus {
 
 /**
  * Checks every program of `model` (or only `opts.program`) with engine `opts.engine` (default
- * `reference`), each from the empty assembly through its `after` chain. Throws on an unknown program
+ * `auto`), each from the empty assembly through its `after` chain. Throws on an unknown program
  * or engine name (the CLI checks both first).
  */
 export async function verifyFile(
   model: Model,
   opts: VerifyOptions & { readonly program?: string; readonly engine?: string } = {},
 ): Promise<FileVerdict> {
-  const engineName = opts.engine ?? 'reference';
+  const engineName = opts.engine ?? 'auto';
   const engine = engines[engineName];
   if (!engine) throw new Error(`unknown engine ${engineName}`);
   const names = opts.program !== undefined ? [opts.program] : model.programs.map((p) => p.name);
