@@ -8,8 +8,9 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { ExitCode, formatDiagnostic } from '../diagnostics.js';
+import { formatInstr } from '../model/format.js';
 import { loadFile } from '../model/load.js';
-import type { Instr, Model } from '../model/types.js';
+import type { Model } from '../model/types.js';
 import { ganttSvg, seconds } from '../predict/gantt.js';
 import { parseDuration } from '../predict/durations.js';
 import type { PathLink } from '../predict/analysis.js';
@@ -26,23 +27,6 @@ interface PredictCliOptions {
   defaultDuration?: string;
 }
 
-/** An instruction as written in the source. */
-export function instrText(i: Instr): string {
-  switch (i.op) {
-    case 'add':
-      return `add(${i.instance}: ${i.type})`;
-    case 'del':
-    case 'wait':
-      return `${i.op}(${i.instance})`;
-    case 'con':
-    case 'dcon':
-      return `${i.op}(${i.user}.${i.usePort}, ${i.provider}.${i.providePort})`;
-    case 'pushB':
-      return `pushB(${i.instance}, ${i.behavior})`;
-    case 'waitAll':
-      return 'waitAll()';
-  }
-}
 
 function linkText(model: Model, chain: readonly string[], l: PathLink): { when: string; what: string } {
   if (l.kind === 'action') return { when: `${seconds(l.start)} → ${seconds(l.end)}`, what: `${l.instance}.${l.transition} runs ${seconds(l.end - l.start)}` };
@@ -51,7 +35,7 @@ function linkText(model: Model, chain: readonly string[], l: PathLink): { when: 
   switch (s.kind) {
     case 'instr': {
       const instr = model.programByName.get(chain[s.stage]!)!.instrs[s.pc]!;
-      return { when, what: `${instrText(instr)}  (line ${instr.span.line})` };
+      return { when, what: `${formatInstr(instr)}  (line ${instr.span.line})` };
     }
     case 'leave':
       return { when, what: `${s.instance} leaves ${s.place}` };

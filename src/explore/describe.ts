@@ -2,28 +2,12 @@
  * Words for steps and states: the instruction as written, `instance.leave(place)` and friends, and what
  * a step changed. Pure functions returning strings; the CLI decides how to lay them out.
  */
+import { formatInstr } from '../model/format.js';
 import type { Instr, Span } from '../model/types.js';
 import { isActive, type Context, type InstanceState, type State, type Step } from '../semantics/index.js';
 
 /** An instruction as it is written in a `.cto` file, e.g. `con(server.database, db.service)`. */
-export function instrText(i: Instr): string {
-  switch (i.op) {
-    case 'add':
-      return `add(${i.instance}: ${i.type})`;
-    case 'del':
-      return `del(${i.instance})`;
-    case 'con':
-      return `con(${i.user}.${i.usePort}, ${i.provider}.${i.providePort})`;
-    case 'dcon':
-      return `dcon(${i.user}.${i.usePort}, ${i.provider}.${i.providePort})`;
-    case 'pushB':
-      return `pushB(${i.instance}, ${i.behavior})`;
-    case 'wait':
-      return `wait(${i.instance})`;
-    case 'waitAll':
-      return 'waitAll()';
-  }
-}
+export const instrText: (i: Instr) => string = formatInstr;
 
 /** The instruction a program step executes (undefined if the step is not an instruction or is out of range). */
 export function stepInstr(ctx: Context, step: Step): Instr | undefined {
