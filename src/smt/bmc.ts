@@ -118,7 +118,7 @@ export async function bmc(model: Model, programName: string, opts: VerifyOptions
   ];
   const found = new Map<string, Step[]>();
 
-  const solver = new z.Solver();
+  const solver = new z.Solver('QF_BV');
   const states: SymState[] = [enc.stateAt(0)];
   const sels: Z3Nat[] = [];
   solver.add(enc.initial(states[0]!));
@@ -138,7 +138,19 @@ export async function bmc(model: Model, programName: string, opts: VerifyOptions
     return steps;
   };
 
-  for (;;) {
+  /** A check within the time limit ('unknown' once it is exceeded). */
+  const check = async (): Promise<'sat' | 'unsat' | 'unknown'> => {
+    if (deadline !== Infinity) {
+      const left = deadline - Date.now();
+      if (left <= 0) return 'unknown';
+      solver.set('timeout', Math.max(1, Math.floor(left)));
+    }
+    const r = await solver.check();
+    if (r === 'unknown' && Date.now() < deadline - 50) throw new Error('z3 could not decide a bounded model checking query');
+    return r;
+  };
+
+  search: for (;;) {
     const s = states[depth]!;
     // what can be seen at exactly this depth
     for (;;) {
@@ -148,10 +160,10 @@ export async function bmc(model: Model, programName: string, opts: VerifyOptions
       solver.push();
       solver.add(z.Or(...conds));
       checks++;
-      const r = await solver.check();
+      const r = await check();
       if (r !== 'sat') {
         solver.pop();
-        if (r === 'unknown') throw new Error('z3 returned unknown');
+        if (r === 'unknown') stopped = 'time';
         break;
       }
       const m = solver.model();
@@ -161,6 +173,7 @@ export async function bmc(model: Model, programName: string, opts: VerifyOptions
       });
       solver.pop();
     }
+    if (stopped) break search;
     if (depth >= bound) {
       complete = true;
       break;
@@ -181,12 +194,15 @@ export async function bmc(model: Model, programName: string, opts: VerifyOptions
     states.push(next);
     sels.push(sel);
     checks++;
-    const r = await solver.check();
+    const r = await check();
     if (r === 'unsat') {
       complete = true; // no execution is longer than `depth`
       break;
     }
-    if (r === 'unknown') throw new Error('z3 returned unknown');
+    if (r === 'unknown') {
+      stopped = 'time';
+      break;
+    }
     depth++;
   }
 
