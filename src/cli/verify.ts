@@ -6,9 +6,11 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { ExitCode, formatDiagnostic } from '../diagnostics.js';
-import { engines, verifyFile, type FileStatus, type Progress } from '../explore/engines.js';
+import { EngineDisagreement, engines, verifyFile, type FileStatus, type FileVerdict, type Progress } from '../explore/engines.js';
 import { verifyReport } from '../explore/report.js';
 import { loadFile } from '../model/load.js';
+import type { Model } from '../model/types.js';
+import { verdictSummary } from '../explore/verdict.js';
 import { renderReport } from './render.js';
 import { certifyVerdicts } from '../execute/certificate.js';
 
@@ -77,19 +79,34 @@ export async function runVerify(file: string, o: VerifyCliOptions): Promise<void
     const known = model.programs.map((p) => p.name).join(', ') || 'none';
     fail(`${file} has no program '${o.program}' (programs: ${known})`);
   }
-  if (model.programs.length === 0) fail(`${file} has no program to verify`);
+  if (model.programs.length === 0) {
+    process.stdout.write(`${file}: no program to verify (the file loads; nothing else to check)\n`);
+    process.exitCode = ExitCode.ok;
+    return;
+  }
   const progress = progressPrinter();
-  const fv = await verifyFile(model, {
-    ...(o.program !== undefined ? { program: o.program } : {}),
-    engine: o.engine,
-    ...opt('maxStates', count('--max-states', o.maxStates)),
-    ...opt('maxDepth', count('--max-depth', o.maxDepth)),
-    ...opt('maxMemoryMb', count('--max-memory', o.maxMemory)),
-    ...opt('timeLimitMs', count('--time-limit', o.timeLimit)),
-    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-  });
+  let fv: FileVerdict;
+  try {
+    fv = await verifyWith(model, o, progress.onProgress);
+  } catch (e) {
+    if (!(e instanceof EngineDisagreement)) throw e;
+    progress.clear();
+    process.stderr.write(
+      [
+        `cto verify: INTERNAL ERROR — ${e.message}`,
+        `  explicit (reference) engine: ${verdictSummary(e.explicit)}`,
+        `  z3 engine:                   ${verdictSummary(e.z3)}`,
+        'No verdict can be trusted for this program; please report this with the file.',
+      ].join('\n') + '\n',
+    );
+    process.exitCode = ExitCode.noVerdict;
+    return;
+  } finally {
+    if (o.engine === 'z3' || o.engine === 'both') await (await import('../smt/z3.js')).shutdownZ3();
+  }
   progress.clear();
   const report = verifyReport(model, fv);
+
   const json = JSON.stringify(report, null, 2);
   if (o.traceOut !== undefined) {
     try {
@@ -103,6 +120,19 @@ export async function runVerify(file: string, o: VerifyCliOptions): Promise<void
   process.exitCode = exitCodeOf(fv.status);
 }
 
+/** Runs the chosen engine over the file with the bounds given on the command line. */
+function verifyWith(model: Model, o: VerifyCliOptions, onProgress: ((p: Progress) => void) | undefined): Promise<FileVerdict> {
+  return verifyFile(model, {
+    ...(o.program !== undefined ? { program: o.program } : {}),
+    engine: o.engine,
+    ...opt('maxStates', count('--max-states', o.maxStates)),
+    ...opt('maxDepth', count('--max-depth', o.maxDepth)),
+    ...opt('maxMemoryMb', count('--max-memory', o.maxMemory)),
+    ...opt('timeLimitMs', count('--time-limit', o.timeLimit)),
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
 function opt<K extends string>(key: K, v: number | undefined): { [k in K]?: number } {
   return v === undefined ? {} : ({ [key]: v } as { [k in K]?: number });
 }
@@ -114,7 +144,7 @@ export function registerVerify(program: Command): void {
     .description('check every program of FILE over all interleavings: invariants, port safety, deadlock freedom, termination of waits')
     .argument('<file>', 'the .cto file')
     .option('--program <name>', 'check only this program (through its after chain)')
-    .option('--engine <name>', 'the verification engine: auto (full exploration, partial-order reduction past 300,000 states), full, fast (reduced), reference (the yardstick), z3', 'auto')
+    .option('--engine <name>', 'the verification engine: auto (full exploration, partial-order reduction past 300,000 states), full, fast (reduced), reference (the yardstick), z3 (bounded model checking, complete), both (reference and z3, must agree)', 'auto')
     .option('--max-states <n>', 'stop after this many distinct states (exit 3, no verdict)')
     .option('--max-depth <n>', 'do not explore deeper than this many steps (exit 3 if that cut anything)')
     .option('--max-memory <mb>', 'stop when the heap exceeds this many megabytes (exit 3)')

@@ -50,8 +50,32 @@ export const engines: Record<string, Engine> = {
     return { ...v, engine: 'full' };
   },
   auto: (model, programName, opts) => autoEngine(model, programName, opts),
+  both: async (model, programName, opts) => {
+    const r = await (await import('../smt/both.js')).verifyBoth(model, programName, opts);
+    if (r.status === 'disagree') throw new EngineDisagreement(programName, r.why, r.explicit, r.z3);
+    return { ...r.verdict, engine: 'both (reference and z3 agree)' };
+  },
   // REGISTER-ENGINES
 };
+
+/**
+ * Two engines gave different verdicts for one program: one of them is wrong. An internal error, never a
+ * verdict; it carries both results so that they can be shown.
+ */
+export class EngineDisagreement extends Error {
+  constructor(
+    /** The program checked. */
+    readonly program: string,
+    /** What differs. */
+    readonly why: string,
+    /** The explicit engine's verdict. */
+    readonly explicit: Verdict,
+    /** The Z3 engine's verdict. */
+    readonly z3: Verdict,
+  ) {
+    super(`internal error: the engines disagree on program ${program}: ${why}`);
+  }
+}
 
 /** How many states `auto` lets full exploration store before it switches to partial-order reduction. */
 export const AUTO_FULL_STATES = 300_000;

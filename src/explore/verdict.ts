@@ -68,3 +68,12 @@ export type Verdict =
     }
   /** A bound was reached before a verdict: never to be read as success. */
   | { readonly status: 'bound'; readonly program: string; readonly engine: string; readonly bound: BoundKind; readonly stats: Stats };
+
+/** The verdict's summary the engines must agree on: status, and for a violation the primary kind. */
+export function verdictSummary(v: Verdict): string {
+  if (v.status === 'violation') {
+    const p = v.violations[0]!;
+    return `violation (${p.kind}${p.invariant !== undefined ? ' ' + p.invariant : ''}, ${p.trace.length} steps)`;
+  }
+  return v.status;
+}

@@ -5,7 +5,7 @@
  */
 import type { VerifyOptions } from '../explore/engines.js';
 import { explore } from '../explore/search.js';
-import type { Verdict } from '../explore/verdict.js';
+import { verdictSummary, type Verdict } from '../explore/verdict.js';
 import type { Model } from '../model/types.js';
 import { bmc } from './bmc.js';
 
@@ -15,15 +15,6 @@ export type BothResult =
   | { readonly status: 'agree'; readonly verdict: Verdict; readonly z3: Verdict }
   /** They disagree: an internal error, reported with both verdicts and what differs. */
   | { readonly status: 'disagree'; readonly explicit: Verdict; readonly z3: Verdict; readonly why: string };
-
-/** The verdict's summary the engines must agree on: status, and for a violation the primary kind. */
-export function verdictSummary(v: Verdict): string {
-  if (v.status === 'violation') {
-    const p = v.violations[0]!;
-    return `violation (${p.kind}${p.invariant !== undefined ? ' ' + p.invariant : ''}, ${p.trace.length} steps)`;
-  }
-  return v.status;
-}
 
 /** Why two verdicts disagree, or undefined when they agree (a `bound` on either side is no disagreement). */
 export function disagreement(a: Verdict, b: Verdict): string | undefined {
