@@ -153,7 +153,8 @@ program p { add(x: A) add(y: A) pushB(x, go) pushB(y, go) }`);
     const journal = `${src}.p.journal.jsonl`;
     const child = spawn('node', [join(ROOT, 'bin/cto.js'), 'run', src, '--inventory', inv, '--verify'], { cwd: dir, stdio: 'ignore' });
     const t0 = Date.now();
-    while (!(existsSync(journal) && readFileSync(journal, 'utf8').includes('"id":"y.t2#1"'))) {
+    // Kill once y.t2 is journaled as started and its command has begun (it then sleeps for 2 s).
+    while (!(existsSync(journal) && readFileSync(journal, 'utf8').includes('"id":"y.t2#1"') && lines(log).includes('y.t2'))) {
       if (Date.now() - t0 > 15_000) throw new Error('the run never started y.t2');
       await new Promise((r) => setTimeout(r, 20));
     }
