@@ -1,13 +1,14 @@
 /**
- * Every conformance case of /work/shared/conformance through the real `cto verify`: the verdict's exit
+ * Every conformance case of ../shared/conformance through the real `cto verify`: the verdict's exit
  * code, the violation kind named in the output, and file:line:col for files that do not load.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cto, ensureBuilt } from './explore/cli.js';
+import { CONFORMANCE_DIR } from './shared.js';
 
-const dir = '/work/shared/conformance';
+const dir = CONFORMANCE_DIR;
 const cases = readdirSync(dir).filter((f) => f.endsWith('.cto')).sort();
 
 interface Expect {

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cto as run, ensureBuilt } from '../explore/cli.js';
 import { RACE, SEED_LECTURE } from '../explore/models.js';
+import { CONFORMANCE_DIR } from '../shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cto-verify-'));
-const conformance = (name: string): string => `/work/shared/conformance/${name}.cto`;
+const conformance = (name: string): string => `${CONFORMANCE_DIR}/${name}.cto`;
 
 const cto = (...args: string[]) => run(args, dir);
 

@@ -1,8 +1,9 @@
 /** `.cto` texts shared by the explorer's tests. */
 import { readFileSync } from 'node:fs';
+import { CONFORMANCE_DIR } from '../shared.js';
 
 /** The contract's seed components and program `deploy` (conformance case 08). */
-export const SEED_DEPLOY = readFileSync('/work/shared/conformance/08-seed_deploy_only.cto', 'utf8');
+export const SEED_DEPLOY = readFileSync(`${CONFORMANCE_DIR}/08-seed_deploy_only.cto`, 'utf8');
 
 /** The seed with the lecture's `maintain` (cto-language.md §1): it deadlocks when db is slow to leave running. */
 export const SEED_LECTURE = `${SEED_DEPLOY}

@@ -14,8 +14,9 @@ import { contextFor, isDeadlock } from '../../src/semantics/index.js';
 import { mariadbSource } from '../../examples/gen/mariadb.js';
 import { bruteForce, loadText, loadUnchecked } from './helpers.js';
 import { RACE, SEED_DEPLOY, SEED_LECTURE } from './models.js';
+import { CONFORMANCE_DIR } from '../shared.js';
 
-const conformance = (name: string): string => readFileSync(`/work/shared/conformance/${name}.cto`, 'utf8');
+const conformance = (name: string): string => readFileSync(`${CONFORMANCE_DIR}/${name}.cto`, 'utf8');
 
 function violations(v: Verdict): readonly Violation[] {
   if (v.status !== 'violation') throw new Error(`expected a violation, got ${v.status}`);

@@ -13,8 +13,9 @@ import { arbModel } from '../arbitraries.js';
 import { arbSource } from './arb.js';
 import { HAND_CASES, type Expectation } from './cases.js';
 import { oracleFile, oracleProgram } from './oracle.js';
+import { CONFORMANCE_DIR } from '../shared.js';
 
-const CONFORMANCE = '/work/shared/conformance';
+const CONFORMANCE = CONFORMANCE_DIR;
 
 /** A verdict reduced to what oracle and cto can both say. */
 interface Summary {

@@ -14,10 +14,11 @@ import { bmc, replay } from '../../src/smt/bmc.js';
 import { disagreement, verifyBoth } from '../../src/smt/both.js';
 import { behaviorStepBound, executionBound, layoutOf } from '../../src/smt/layout.js';
 import { shutdownZ3 } from '../../src/smt/z3.js';
+import { CONFORMANCE_DIR } from '../shared.js';
 
 afterAll(shutdownZ3);
 
-const CONFORMANCE = '/work/shared/conformance/';
+const CONFORMANCE = `${CONFORMANCE_DIR}/`;
 const files = [
   ...readdirSync(CONFORMANCE).filter((f) => f.endsWith('.cto')).map((f) => CONFORMANCE + f),
   ...readdirSync('examples').filter((f) => f.endsWith('.cto')).map((f) => 'examples/' + f),
