@@ -80,6 +80,32 @@ describe('cto verify', () => {
     expect((await cto('verify', file('seed.cto', SEED_LECTURE), '--program', 'deploy', '--max-depth', '3')).code).toBe(3);
   });
 
+  it.concurrent('--engine both: the reference and z3 agree on the seed (exit 1, deadlock in maintain) and the process exits', async () => {
+    const r = await cto('verify', file('seed-both.cto', SEED_LECTURE), '--engine', 'both');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('program deploy: verified');
+    expect(r.stdout).toMatch(/program maintain \(after deploy\): violation: deadlock .*engine both \(reference and z3 agree\)/);
+    expect(r.stdout).toContain('Counterexample: deadlock, 44 steps from the empty assembly');
+  });
+
+  it.concurrent('every engine gives the same file verdict on the seed; an unknown engine is a usage error', async () => {
+    const seed = file('seed-engines.cto', SEED_LECTURE);
+    for (const engine of ['auto', 'full', 'fast', 'reference']) {
+      const r = await cto('verify', seed, '--engine', engine);
+      expect(r.code, engine).toBe(1);
+      expect(r.stdout, engine).toContain('program maintain (after deploy): violation: deadlock');
+    }
+    const bad = await cto('verify', seed, '--engine', 'magic');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown engine 'magic'");
+  });
+
+  it.concurrent('a file without programs loads and has nothing to verify (exit 0)', async () => {
+    const r = await cto('verify', file('noprog.cto', 'component A { places a initial a }'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no program to verify');
+  });
+
   it.concurrent('--json prints the verdicts and traces (spec/trace-json.md)', async () => {
     const r = await cto('verify', file('race.cto', RACE), '--json');
     expect(r.code).toBe(1);
