@@ -88,16 +88,18 @@ export function diffStates(ctx: Context, a: State, b: State): string[] {
     const ib = b.instances.get(n);
     if (!ia && ib) lines.push(`${n}: added (${ib.type}) in ${ib.marked.join(', ')}`);
     else if (ia && !ib) lines.push(`${n}: deleted`);
-    else if (ia && ib) {
+    else if (ia && ib && ia !== ib) {
       const parts = instanceDiff(ctx, a, b, n, ia, ib);
       if (parts.length) lines.push(`${n}: ${parts.join('; ')}`);
     }
   }
-  const conn = (c: State['connections'][number]): string => `${c.user}.${c.usePort} -> ${c.provider}.${c.providePort}`;
-  const ca = a.connections.map(conn);
-  const cb = b.connections.map(conn);
-  for (const c of ca) if (!cb.includes(c)) lines.push(`-connection ${c}`);
-  for (const c of cb) if (!ca.includes(c)) lines.push(`+connection ${c}`);
+  if (a.connections !== b.connections) {
+    const conn = (c: State['connections'][number]): string => `${c.user}.${c.usePort} -> ${c.provider}.${c.providePort}`;
+    const ca = new Set(a.connections.map(conn));
+    const cb = new Set(b.connections.map(conn));
+    for (const c of ca) if (!cb.has(c)) lines.push(`-connection ${c}`);
+    for (const c of cb) if (!ca.has(c)) lines.push(`+connection ${c}`);
+  }
   if (a.stage !== b.stage) lines.push(`program ${ctx.chain[a.stage]?.name} completed; program ${ctx.chain[b.stage]?.name} starts`);
   return lines;
 }
