@@ -27,6 +27,7 @@ import type { BoundKind, Verdict, Violation, ViolationKind } from '../explore/ve
 import { Encoder, natIs, type SymState, type Z3Nat } from './encode.js';
 import { executionBound, layoutOf } from './layout.js';
 import { z3Context, type Z3Bool } from './z3.js';
+import type { InductionResult } from './induction.js';
 
 /** The engine name the Z3 engine reports. */
 export const Z3_ENGINE = 'z3';
@@ -43,8 +44,18 @@ export interface BmcInfo {
   readonly checks: number;
 }
 
-/** A Z3 verdict: the common verdict plus what bounded model checking covered. */
-export type Z3Verdict = Verdict & { readonly bmc: BmcInfo };
+/**
+ * A Z3 verdict: the common verdict plus what bounded model checking covered, and, when the time limit
+ * cut BMC short, what k-induction proved about PS and the invariants (safety only: the status stays
+ * `bound`, since deadlock-freedom is not decided).
+ */
+export type Z3Verdict = Verdict & { readonly bmc: BmcInfo; readonly induction?: InductionResult };
+
+/** Options of `bmc`: the common ones, plus whether to try k-induction when the time limit cuts BMC (default true). */
+export type BmcOptions = VerifyOptions & { readonly induction?: boolean };
+
+/** The share of `timeLimitMs` bounded model checking gets when k-induction may follow (the rest is induction's). */
+export const BMC_TIME_SHARE = 2 / 3;
 
 /** The id of a `(stage, pc)` pair, as the reference explorer numbers them for its wait reports. */
 function pcId(stage: number, pc: number): number {
@@ -82,14 +93,15 @@ interface Target {
  * Decides §4 for `programName` of `model` (through its `after` chain) by complete bounded model checking.
  * Honours `opts.timeLimitMs` and `opts.maxDepth` (then status `bound`, unless a violation was found).
  */
-export async function bmc(model: Model, programName: string, opts: VerifyOptions = {}): Promise<Z3Verdict> {
+export async function bmc(model: Model, programName: string, opts: BmcOptions = {}): Promise<Z3Verdict> {
   const t0 = Date.now();
   const ctx = contextFor(model, programName);
   const layout = layoutOf(ctx);
   const bound = executionBound(layout);
   const z = await z3Context();
   const enc = new Encoder(z, layout);
-  const deadline = opts.timeLimitMs !== undefined ? t0 + opts.timeLimitMs : Infinity;
+  const tryInduction = opts.induction !== false && opts.timeLimitMs !== undefined;
+  const deadline = opts.timeLimitMs !== undefined ? t0 + opts.timeLimitMs * (tryInduction ? BMC_TIME_SHARE : 1) : Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
 
   // the (g, all-idle) pairs of each (stage, pc) id the wait reports ask about
@@ -235,6 +247,17 @@ export async function bmc(model: Model, programName: string, opts: VerifyOptions
   const info: BmcInfo = { executionBound: bound, depth, complete, checks };
   const base = { program: programName, engine: Z3_ENGINE, bmc: info };
   if (violations.length > 0) return { status: 'violation', ...base, violations, waits: waitReports(ctx, reached, blocked), stats };
+  if (!complete && stopped === 'time' && tryInduction) {
+    // BMC ran out of time: try to prove the safety part for every depth with the rest of the budget
+    const { proveInductive } = await import('./induction.js');
+    const induction = await proveInductive(model, programName, { timeLimitMs: Math.max(1, t0 + opts.timeLimitMs! - Date.now()) });
+    const found = induction.results.flatMap((r) =>
+      r.status === 'violated' ? [{ kind: r.property === 'ps' ? ('ps' as const) : ('invariant' as const), ...(r.property === 'ps' ? {} : { invariant: r.property.slice(4) }), trace: r.trace }] : [],
+    );
+    const st = { ...stats, ms: Date.now() - t0 };
+    if (found.length > 0) return { status: 'violation', ...base, induction, violations: found.sort(compareViolations), waits: waitReports(ctx, reached, blocked), stats: st, bound: 'time' };
+    return { status: 'bound', ...base, induction, bound: 'time', stats: st };
+  }
   if (!complete) return { status: 'bound', ...base, bound: stopped ?? 'depth', stats };
   return { status: 'verified', ...base, waits: waitReports(ctx, reached, blocked), stats };
 }
