@@ -1,29 +1,43 @@
 /**
- * Lemma `independence` — the independence relation partial-order reduction relies on is sound: two
- * independent steps that are both enabled commute (either order reaches the same state) and neither
- * disables the other.
+ * Lemma `independence` — the independence relation the fast explorer's partial-order reduction uses
+ * (spec/reduction.md §2) is sound: two independent component steps that are both enabled commute (either
+ * order reaches the same state) and neither disables the other.
  *
- * The relation. A step `a` of instance A and a step `b` of a *different* instance B are independent when
- *   (I1) no connection joins A and B (in either direction), or
- *   (I2) one of them is *guard-free*: its effect makes no provide port of its instance inactive and no
- *        use port of its instance active (every `end` and `finish`; a `leave` that keeps every provide
- *        port active; an `enter` that activates no use port).
- * (I1) is the classical "touch no shared port/connection state"; (I2) is what the fast explorer's
- * "lone step" reduction uses (src/explore/fast/explore.ts, spec/reduction.md): a guard-free step reads
- * nothing of any other instance, and what it changes of its own ports can only make other guards truer
- * (a leave deactivates ports, which only helps a provider's leave guard; an enter activates ports, which
- * only helps a user's enter guard — that direction of monotonicity is what Z3 checks here).
+ * The relation (spec/reduction.md §2, "Dependence between component steps"). Steps of the same instance
+ * are dependent. A step `a` of instance A and a step `b` of a *different* instance B are dependent only
+ * if, for a connection `B.u → A.q` (B's use port u on A's provide port q), `a` makes `A.q` inactive and
+ * `b` makes `B.u` active — or symmetrically (`A.u → B.q`, `b` deactivates `B.q`, `a` activates `A.u`).
+ * Every other pair of steps of different instances is independent. This contains the narrower relation
+ * this lemma proved first (relation `unconnected-or-guard-free`): (I1) no connection joins A and B, or
+ * (I2) one of the steps is guard-free — deactivates no provide port and activates no use port of its
+ * instance (the fast explorer's "lone unguarded step", spec/reduction.md §3 rule 1).
  *
  * What it proves. Over two generic instances A and B (structure symbolic, as in the other lemmas), each
- * with connections to the outside world and arbitrary connections between A and B (including A's use
- * port on B's provide port and vice versa, and self-connections), for every pair of step kinds: if the
- * pair is independent and both steps are enabled (premise and guard) in a state, then after either one
- * the other is still enabled, and both orders give the same state.
+ * with connections to the outside world and arbitrary connections between A and B (A's use ports on B's
+ * provide ports and vice versa, and self-connections), for every pair of component step kinds
+ * (leave/end/enter/finish): if the pair is independent and both steps are enabled (premise and guard)
+ * in a state, then after either one the other is still enabled, and both orders give the same state.
+ * Port activity obeys §3's group rule (a transition is in a port's group iff both its ends are), which
+ * is what makes "a leave never activates a port, an enter never deactivates one" true; the outside world
+ * (`extActive`, `extUsers`) is fixed, since a step of A or B does not change other instances.
+ *
+ * What it does not cover. (1) Instructions: the reduction also treats the enabled instruction at `g`
+ * as independent of every component step (§3 rule 2: `add`, `pushB`, `con` of an inactive use port,
+ * and `wait`/`del`/`waitAll` of idle instances) — that argument is about the program counter and queues
+ * and is not stated here. (2) The persistent-set construction itself (rules 1–3, the closure D1/D2 with
+ * its `futureActivate`/`futureDeactivate` over-approximation) and the visibility side condition: those
+ * are argued in spec/reduction.md §3–4 and tested against the full exploration by property tests, not
+ * proved. (3) Components larger than the sizes checked (default 4 places, 4 transitions, 2 use and 2
+ * provide ports per instance). What is proved is exactly the premise the reduction's §4 proof uses:
+ * steps of different instances that the relation calls independent commute and do not disable each other.
  *
  * Why it matters. A reduced exploration explores one order of independent steps only; it is sound only
  * if skipping the other orders loses no reachable state and no deadlock — that is, if independent steps
  * commute and cannot disable each other. A test widens the relation (any two steps of different
- * instances) and sees the proof fail: connected instances' guards do interfere.
+ * instances) and sees the proof fail on `leave ∥ enter`: a leave deactivating a provide port and an enter
+ * activating a use port connected to it do interfere — exactly the pairs the relation calls dependent.
+ * (The relation cannot be narrowed further: dropping either half of the conflict condition, the
+ * deactivation or the activation, only makes more pairs dependent.)
  */
 import type { Z3Bool, Z3Context } from '../src/smt/z3.js';
 import {
@@ -44,8 +58,11 @@ import type { Lemma, Obligation } from './kit.js';
 export interface IndependenceOptions {
   /** Size of each generic component (default: 4 places, 4 transitions, 2 use and 2 provide ports). */
   readonly sizes?: Sizes;
-  /** `sound` (I1 or I2, the default) or `any-different-instances` (wrong: ignores connections and guards). */
-  readonly relation?: 'sound' | 'any-different-instances';
+  /**
+   * `reduction` (the default: spec/reduction.md's relation), `unconnected-or-guard-free` (the narrower
+   * I1-or-I2 relation), or the deliberately wrong `any-different-instances` (ignores connections and guards).
+   */
+  readonly relation?: 'reduction' | 'unconnected-or-guard-free' | 'any-different-instances';
 }
 
 /** The default size of this lemma (two components per formula: a little smaller than the others). */
@@ -139,6 +156,28 @@ function guardFree(ctx: Z3Context, c: GenericComponent, pre: GenericState, post:
   );
 }
 
+/** Whether the step from `pre` to `post` makes use port u of `c` active. */
+function activatesUse(ctx: Z3Context, c: GenericComponent, pre: GenericState, post: GenericState, u: number): Z3Bool {
+  return ctx.And(ctx.Not(activeIn(ctx, c, c.useG[u]!, pre)), activeIn(ctx, c, c.useG[u]!, post));
+}
+
+/** Whether the step from `pre` to `post` makes provide port q of `c` inactive. */
+function deactivatesProvide(ctx: Z3Context, c: GenericComponent, pre: GenericState, post: GenericState, q: number): Z3Bool {
+  return ctx.And(activeIn(ctx, c, c.provG[q]!, pre), ctx.Not(activeIn(ctx, c, c.provG[q]!, post)));
+}
+
+/**
+ * spec/reduction.md's dependence, one direction: some use port u of `user` is connected to provide port
+ * q of `provider`, the user's step activates u and the provider's step deactivates q.
+ */
+function conflict(ctx: Z3Context, user: Side, uPre: GenericState, uPost: GenericState, provider: Side, pPre: GenericState, pPost: GenericState): Z3Bool {
+  return ctx.Or(
+    ...user.peer.flatMap((row, u) =>
+      row.map((c, q) => ctx.And(c, activatesUse(ctx, user.comp, uPre, uPost, u), deactivatesProvide(ctx, provider.comp, pPre, pPost, q))),
+    ),
+  );
+}
+
 /** No connection joins the two instances. */
 function unconnected(ctx: Z3Context, a: Side, b: Side): Z3Bool {
   const { Not, Or } = ctx;
@@ -148,7 +187,8 @@ function unconnected(ctx: Z3Context, a: Side, b: Side): Z3Bool {
 /** The lemma: independent steps of different instances commute and do not disable each other. */
 export const independence: Lemma<IndependenceOptions> = {
   name: 'independence',
-  statement: 'steps of different instances that are unconnected, or of which one is guard-free, commute and neither disables the other',
+  statement:
+    'steps of different instances commute and neither disables the other unless, over a connection between them, one deactivates the provide port and the other activates the use port (spec/reduction.md §2)',
   obligations(ctx, opts) {
     const { And, Or } = ctx;
     const sizes = opts.sizes ?? INDEPENDENCE_SIZES;
@@ -164,10 +204,15 @@ export const independence: Lemma<IndependenceOptions> = {
         const b = genericStep(ctx, B.side.comp, sB.state, kb, 'b');
         const a1 = a.post;
         const b1 = b.post;
+        const bOnA = conflict(ctx, B.side, sB.state, b1, A.side, sA.state, a1); // B.u → A.q
+        const aOnB = conflict(ctx, A.side, sA.state, a1, B.side, sB.state, b1); // A.u → B.q
+        const relation = opts.relation ?? 'reduction';
         const independent =
-          opts.relation === 'any-different-instances'
+          relation === 'any-different-instances'
             ? ctx.Bool.val(true)
-            : Or(unconnected(ctx, A.side, B.side), guardFree(ctx, A.side.comp, sA.state, a1), guardFree(ctx, B.side.comp, sB.state, b1));
+            : relation === 'unconnected-or-guard-free'
+              ? Or(unconnected(ctx, A.side, B.side), guardFree(ctx, A.side.comp, sA.state, a1), guardFree(ctx, B.side.comp, sB.state, b1))
+              : ctx.Not(Or(bOnA, aOnB));
         const enabledA = (other: GenericState): Z3Bool => guard(ctx, A.side, B.side, ka, sA.state, a1, other);
         const enabledB = (other: GenericState): Z3Bool => guard(ctx, B.side, A.side, kb, sB.state, b1, other);
         // a then b, and b then a: the premises are local, so only the guards can differ
