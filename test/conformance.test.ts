@@ -30,6 +30,7 @@ describe('conformance cases through cto verify', () => {
       if (exp.verdict === 'violation') expect(r.stdout).toMatch(new RegExp(`violation: (${exp.kind}|invariant \\w+)`));
       if (exp.verdict === 'violation' && exp.kind === 'invariant') expect(r.stdout).toContain('violation: invariant');
       if (exp.verdict === 'error') expect(r.stderr).toMatch(new RegExp(`${c.replace('.', '\\.')}:\\d+:\\d+: error`));
+      if (exp.verdict === 'error') expect(r.stderr).toContain(`does not load (1 ${exp.kind} error)`);
     });
   }
 });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { ExitCode, formatDiagnostic } from '../diagnostics.js';
+import { ExitCode, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { EngineDisagreement, engines, verifyFile, type FileStatus, type FileVerdict, type Progress } from '../explore/engines.js';
 import { verifyReport } from '../explore/report.js';
 import { loadFile } from '../model/load.js';
@@ -69,7 +69,7 @@ export async function runVerify(file: string, o: VerifyCliOptions): Promise<void
   const loaded = loadFile(file);
   if (loaded.status === 'error') {
     for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d, d.code === 'CTO000' ? undefined : loaded.source)}\n\n`);
-    process.stderr.write(`${file}: does not load, nothing verified\n`);
+    process.stderr.write(`${file}: does not load (${loadErrorKinds(loaded.diagnostics)}), nothing verified\n`);
     process.exitCode = ExitCode.badInput;
     return;
   }
@@ -118,6 +118,19 @@ export async function runVerify(file: string, o: VerifyCliOptions): Promise<void
   process.stdout.write(o.json ? `${json}\n` : `${renderReport(report, o.all === true)}\n`);
   if (o.certify) process.stderr.write(`certificate written to ${certifyVerdicts(file, loaded.source, fv.verdicts, o.engine, o.certOut)} (cto run checks it)\n`);
   process.exitCode = exitCodeOf(fv.status);
+}
+
+/**
+ * The kinds of load error, in words: `syntax error` (codes CTO0xx: the file does not parse) or
+ * `static error` (CTO1xx/CTO2xx: a rule of §2), with counts; an unreadable file (CTO000) is said as such.
+ */
+export function loadErrorKinds(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.some((d) => d.code === 'CTO000')) return 'it cannot be read';
+  const syntax = errors.filter((d) => d.code.startsWith('CTO0')).length;
+  const rest = errors.length - syntax;
+  const words = (n: number, w: string): string => `${n} ${w} error${n === 1 ? '' : 's'}`;
+  return [syntax > 0 ? words(syntax, 'syntax') : '', rest > 0 ? words(rest, 'static') : ''].filter(Boolean).join(', ');
 }
 
 /** Runs the chosen engine over the file with the bounds given on the command line. */
