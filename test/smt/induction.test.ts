@@ -10,8 +10,10 @@ import { loadSource } from '../../src/model/load.js';
 import type { Model } from '../../src/model/types.js';
 import { contextFor, violatedInvariants } from '../../src/semantics/index.js';
 import { bmc, replay } from '../../src/smt/bmc.js';
-import { proveInductive, type PropertyResult } from '../../src/smt/induction.js';
-import { shutdownZ3 } from '../../src/smt/z3.js';
+import { Encoder } from '../../src/smt/encode.js';
+import { proveInductive, strengthening, type PropertyResult } from '../../src/smt/induction.js';
+import { layoutOf } from '../../src/smt/layout.js';
+import { shutdownZ3, z3Context } from '../../src/smt/z3.js';
 import { arbModel } from '../arbitraries.js';
 
 afterAll(shutdownZ3);
@@ -112,6 +114,38 @@ describe('proveInductive', () => {
             if (x.status === 'violated') expect(broken.has(x.property)).toBe(true);
           }
         }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+/** Whether the strengthening holds at the start and is preserved by every step (so it is true of every reachable state). */
+async function strengtheningIsInvariant(m: Model, program: string): Promise<boolean> {
+  const z = await z3Context();
+  const layout = layoutOf(contextFor(m, program));
+  const enc = new Encoder(z, layout);
+  const s0 = enc.stateAt(0);
+  const s1 = enc.stateAt(1);
+  const init = new z.Solver('QF_BV');
+  init.add(enc.initial(s0), enc.domain(s0), z.Not(strengthening(z, enc, layout, s0)));
+  const step = new z.Solver('QF_BV');
+  step.add(enc.domain(s0), enc.domain(s1), strengthening(z, enc, layout, s0), enc.transition(s0, s1, z.BitVec.const('sel', enc.selWidth)));
+  step.add(z.Not(strengthening(z, enc, layout, s1)));
+  return (await init.check()) === 'unsat' && (await step.check()) === 'unsat';
+}
+
+describe('the strengthening is sound', () => {
+  it('holds initially and is 1-inductive on the examples and on generated models', async () => {
+    for (const f of ['examples/seed.cto', 'examples/inplace-update.cto', 'examples/mariadb-3-2.cto']) {
+      const r = loadSource(readFileSync(f, 'utf8'), f);
+      if (r.status !== 'ok') continue;
+      for (const p of r.model.programs) expect(await strengtheningIsInvariant(r.model, p.name), `${f} ${p.name}`).toBe(true);
+    }
+    const tiny = arbModel({ maxComponents: 2, maxPlaces: 3, maxBehaviors: 2, maxTransitions: 2, maxPorts: 1, maxPrograms: 2, maxInstrs: 6, attributes: false });
+    await fc.assert(
+      fc.asyncProperty(tiny, async (m) => {
+        for (const p of m.programs) expect(await strengtheningIsInvariant(m, p.name)).toBe(true);
       }),
       { numRuns: 30 },
     );
