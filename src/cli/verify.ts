@@ -19,6 +19,12 @@ export function exitCodeOf(status: FileStatus): number {
   return status === 'verified' ? ExitCode.ok : status === 'violation' ? ExitCode.violation : ExitCode.noVerdict;
 }
 
+/**
+ * The default memory bound in megabytes: below Node's default heap limit (about 4 GB), so that a state
+ * space too large for this process ends in "no verdict" (exit 3), not in a crash.
+ */
+export const DEFAULT_MAX_MEMORY_MB = 3072;
+
 /** Options of `cto verify` as commander gives them. */
 interface VerifyCliOptions {
   program?: string;
@@ -160,7 +166,7 @@ export function registerVerify(program: Command): void {
     .option('--engine <name>', 'the verification engine: auto (full exploration, partial-order reduction past 300,000 states), full, fast (reduced), reference (the yardstick), z3 (bounded model checking, complete), both (reference and z3, must agree)', 'auto')
     .option('--max-states <n>', 'stop after this many distinct states (exit 3, no verdict)')
     .option('--max-depth <n>', 'do not explore deeper than this many steps (exit 3 if that cut anything)')
-    .option('--max-memory <mb>', 'stop when the heap exceeds this many megabytes (exit 3)')
+    .option('--max-memory <mb>', 'stop when the explorer uses more than this many megabytes (exit 3, no verdict) rather than run out of memory', String(DEFAULT_MAX_MEMORY_MB))
     .option('--time-limit <ms>', 'stop after this many milliseconds (exit 3)')
     .option('--json', 'print the verdicts and counterexamples as JSON (spec/trace-json.md)')
     .option('--trace-out <file>', 'also write the JSON report to this file (for `cto explain`)')
