@@ -3,6 +3,7 @@
  * evidence only if it replays), with per step what changed, the failing state, and why it fails.
  * This is the data behind both the text output of `cto verify` and its `--json` (spec/trace-json.md).
  */
+import { formatExpr } from '../model/format.js';
 import type { Expr, Model } from '../model/types.js';
 import {
   applyStep,
@@ -127,24 +128,6 @@ export function stateView(ctx: Context, s: State): StateView {
   };
 }
 
-/** An invariant expression as written (fully parenthesized below the top). */
-export function exprText(e: Expr): string {
-  switch (e.kind) {
-    case 'and':
-    case 'or':
-    case 'implies':
-      return `(${exprText(e.left)} ${e.kind} ${exprText(e.right)})`;
-    case 'not':
-      return `not ${exprText(e.operand)}`;
-    case 'in':
-      return `${e.instance} in ${e.place}`;
-    case 'active':
-      return `${e.instance}.${e.port} active`;
-    case 'idle':
-      return `${e.instance} idle`;
-  }
-}
-
 function atoms(e: Expr): Expr[] {
   switch (e.kind) {
     case 'and':
@@ -164,9 +147,9 @@ export function failingLines(ctx: Context, s: State, v: Violation): string[] {
     const inv = ctx.model.invariants.find((i) => i.name === v.invariant);
     if (!inv) return [`invariant ${v.invariant} is false`];
     const seen = new Set<string>();
-    const lines = [`invariant ${inv.name} (line ${inv.span.line}) is false: ${exprText(inv.expr).replace(/^\((.*)\)$/, '$1')}`];
+    const lines = [`invariant ${inv.name} (line ${inv.span.line}) is false: ${formatExpr(inv.expr)}`];
     for (const a of atoms(inv.expr)) {
-      const t = exprText(a);
+      const t = formatExpr(a);
       if (seen.has(t)) continue;
       seen.add(t);
       lines.push(`  ${t}: ${evalExpr(ctx, s, a)}`);
