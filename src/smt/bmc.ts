@@ -250,7 +250,9 @@ export async function bmc(model: Model, programName: string, opts: BmcOptions = 
   if (!complete && stopped === 'time' && tryInduction) {
     // BMC ran out of time: try to prove the safety part for every depth with the rest of the budget
     const { proveInductive } = await import('./induction.js');
-    const induction = await proveInductive(model, programName, { timeLimitMs: Math.max(1, t0 + opts.timeLimitMs! - Date.now()) });
+    // the rest of the budget, and at least induction's share even when building the unrolling overran it
+    const left = Math.max(t0 + opts.timeLimitMs! - Date.now(), opts.timeLimitMs! * (1 - BMC_TIME_SHARE));
+    const induction = await proveInductive(model, programName, { timeLimitMs: left });
     const found = induction.results.flatMap((r) =>
       r.status === 'violated' ? [{ kind: r.property === 'ps' ? ('ps' as const) : ('invariant' as const), ...(r.property === 'ps' ? {} : { invariant: r.property.slice(4) }), trace: r.trace }] : [],
     );
