@@ -56,6 +56,10 @@ export function renderProgram(file: string, p: ProgramReport, all = false): stri
   const lines: string[] = [];
   if (p.status === 'verified') lines.push(`${name}: verified (${figures(p)})`);
   else if (p.status === 'bound') lines.push(`${name}: no verdict, the ${p.bound} bound was reached (${figures(p)})`);
+  if (p.induction) {
+    lines.push('  safety by k-induction (deadlock freedom and the waits stay undecided):');
+    for (const l of p.induction) lines.push(`    ${l}`);
+  }
   else {
     const kinds = p.violations.map((v) => (v.kind === 'invariant' ? `invariant ${v.invariant}` : v.kind));
     lines.push(`${name}: violation: ${kinds.join(', ')} (${figures(p)})`);

@@ -4,6 +4,7 @@
  * This is the data behind both the text output of `cto verify` and its `--json` (spec/trace-json.md).
  */
 import { formatExpr } from '../model/format.js';
+import type { PropertyResult } from '../smt/induction.js';
 import type { Expr, Model } from '../model/types.js';
 import {
   applyStep,
@@ -88,6 +89,11 @@ export interface ProgramReport {
   readonly waits: readonly WaitReport[];
   /** Shortest first; the first is the primary violation. */
   readonly violations: readonly ViolationReport[];
+  /**
+   * What k-induction decided about the safety properties when bounded model checking was cut short (z3
+   * engine only), one line per property, e.g. `ps: proved for every reachable state (1-inductive)`.
+   */
+  readonly induction?: readonly string[];
 }
 
 /** The whole `cto verify --json` document. */
@@ -197,8 +203,26 @@ export function programReport(model: Model, v: Verdict): ProgramReport {
     stats: v.stats,
     waits: v.status === 'bound' ? [] : v.waits,
     violations: v.status === 'violation' ? v.violations.map((x) => violationReport(ctx, x)) : [],
+    ...inductionLines(v),
   };
 }
+
+/** The z3 engine's k-induction results, if the verdict carries them, in words. */
+function inductionLines(v: Verdict): { induction?: string[] } {
+  const ind = (v as Verdict & { induction?: { results: readonly PropertyResult[] } }).induction;
+  if (!ind) return {};
+  return {
+    induction: ind.results.map((r) => {
+      const name = r.property === 'ps' ? 'port safety (PS)' : `invariant ${r.property.replace(/^inv:/, '')}`;
+      if (r.status === 'proved') {
+        return `${name}: proved for every reachable state (${r.by === 'induction' ? `${r.k}-inductive` : `every execution ends within ${r.k} steps`})`;
+      }
+      if (r.status === 'violated') return `${name}: violated (${r.trace.length} steps)`;
+      return `${name}: not decided (${r.why === 'time' ? 'time ran out' : `not k-inductive up to k = ${r.k}`})`;
+    }),
+  };
+}
+
 
 /** The report of a whole file. */
 export function verifyReport(model: Model, fv: FileVerdict): VerifyReport {

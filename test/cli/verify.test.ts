@@ -103,6 +103,15 @@ describe('cto verify', () => {
     expect(bad.stderr).toContain("unknown engine 'magic'");
   });
 
+  it.concurrent('z3 cut short by its time limit: exit 3, with what k-induction proved about safety', async () => {
+    const src = readFileSync(new URL('../../examples/mariadb-3-2.cto', import.meta.url), 'utf8');
+    const r = await cto('verify', file('mariadb.cto', src), '--engine', 'z3', '--program', 'galera', '--time-limit', '3000');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('program galera (after deploy): no verdict, the time bound was reached');
+    expect(r.stdout).toContain('port safety (PS): proved for every reachable state (1-inductive)');
+    expect(r.stdout).not.toMatch(/: verified/);
+  });
+
   it.concurrent('a file without programs loads and has nothing to verify (exit 0)', async () => {
     const r = await cto('verify', file('noprog.cto', 'component A { places a initial a }'));
     expect(r.code).toBe(0);
