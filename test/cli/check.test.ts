@@ -1,30 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../explore/cli.js';
+import { ensureBuiltOrKeep, ROOT, writeIn } from '../explore/cli.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cto-check-'));
-const file = (name: string, text: string): string => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string): string => writeIn(dir, name, text);
 const cto = (...args: string[]) => spawnSync('node', [join(ROOT, 'bin/cto.js'), ...args], { encoding: 'utf8' });
 
 const GOOD = 'component A { places a, b initial a behavior go { t: a -> b } }\nprogram p { add(x: A) pushB(x, go) }\n';
 
-beforeAll(() => {
-  // Builds when src/ is newer than dist (shared helper of the CLI tests).
-  // Another engineer's half-edited file may break the build: then test the existing dist.
-  try {
-    ensureBuilt();
-  } catch (e) {
-    if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw e;
-  }
-}, 120_000);
+beforeAll(ensureBuiltOrKeep, 120_000);
 
 describe('cto check (built binary)', () => {
   it('exit 0 and "ok" for a valid file', () => {

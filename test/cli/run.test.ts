@@ -7,18 +7,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cto, ensureBuilt, ROOT } from '../explore/cli.js';
+import { cto, ensureBuiltOrKeep, ROOT, writeIn } from '../explore/cli.js';
 import { tempDir } from '../execute/helpers.js';
 import { canRunSshd, knownHostsLine, startSshd, type TestSshd } from '../ssh/sshd.js';
 
 const dir = tempDir('cto-run-cli-');
 process.env.CTO_CERT_KEY_FILE = join(dir, 'keys', 'cert.key');
 
-const file = (name: string, text: string): string => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const file = (name: string, text: string): string => writeIn(dir, name, text);
 const lines = (p: string): string[] => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter((l) => l !== '') : []);
 const LOCAL_INV = JSON.stringify({ hosts: { here: { kind: 'local' } }, default: 'here', vars: { token: 'tok-SECRET-42' }, secrets: ['token'] });
 
@@ -37,13 +33,7 @@ component P { places off, on initial off behavior up { u: off -> on } provide s 
 program bad { add(u: U) add(q: P) con(u.s, q.s) pushB(u, go) wait(u) pushB(q, up) }
 `;
 
-beforeAll(() => {
-  try {
-    ensureBuilt();
-  } catch (e) {
-    if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw e;
-  }
-}, 120_000);
+beforeAll(ensureBuiltOrKeep, 120_000);
 
 describe('cto run: refuses programs that were not verified', () => {
   it('refuses without a certificate, runs with one, refuses it tampered or stale', async () => {

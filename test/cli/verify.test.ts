@@ -2,11 +2,11 @@
  * `cto verify` and `cto explain` through the real binary: exit codes, the counterexample text, JSON,
  * and replaying saved traces (a tampered trace is rejected loudly).
  */
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cto as run, ensureBuilt } from '../explore/cli.js';
+import { cto as run, ensureBuilt, writeIn } from '../explore/cli.js';
 import { RACE, SEED_LECTURE } from '../explore/models.js';
 import { CONFORMANCE_DIR } from '../shared.js';
 
@@ -15,14 +15,7 @@ const conformance = (name: string): string => `${CONFORMANCE_DIR}/${name}.cto`;
 
 const cto = (...args: string[]) => run(args, dir);
 
-/** Writes `text` to `dir/name` atomically: concurrent tests rewrite the same files while others read them. */
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, p);
-  return p;
-}
+const file = (name: string, text: string): string => writeIn(dir, name, text);
 
 beforeAll(ensureBuilt, 120_000);
 
