@@ -5,8 +5,10 @@ import { fastParse } from '../../src/grammar/fastParse.js';
 import { parse, SpanMaker } from '../../src/grammar/parse.js';
 import { format } from '../../src/model/format.js';
 import { arbModel } from '../arbitraries.js';
+import { pathToFileURL } from 'node:url';
+import { CONFORMANCE_DIR } from '../shared.js';
 
-const CONF = new URL('../../../shared/conformance/', import.meta.url);
+const CONF = pathToFileURL(`${CONFORMANCE_DIR}/`);
 const seeds = (() => {
   try {
     return readdirSync(CONF).filter((f) => f.endsWith('.cto')).map((f) => readFileSync(new URL(f, CONF), 'utf8'));

@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeString, parse, timeToMs } from '../../src/grammar/parse.js';
 import { loadSource } from '../../src/model/load.js';
+import { pathToFileURL } from 'node:url';
+import { CONFORMANCE_DIR } from '../shared.js';
 
-const CONF = new URL('../../../shared/conformance/', import.meta.url);
+const CONF = pathToFileURL(`${CONFORMANCE_DIR}/`);
 const confFiles = (() => {
   try {
     return readdirSync(CONF).filter((f) => f.endsWith('.cto'));

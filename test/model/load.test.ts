@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadFile, loadSource } from '../../src/model/load.js';
+import { pathToFileURL } from 'node:url';
+import { CONFORMANCE_DIR } from '../shared.js';
 
-const SEED = new URL('../../../shared/conformance/05-ok_seed_maintain_dcon.cto', import.meta.url);
+const SEED = pathToFileURL(`${CONFORMANCE_DIR}/05-ok_seed_maintain_dcon.cto`);
 
 describe('loadSource / loadFile', () => {
   it('a missing file is an error result with CTO000 at 1:1, not a throw', () => {
