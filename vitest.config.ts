@@ -14,8 +14,9 @@ export default defineConfig({
         test: { name: 'main', include: ['test/**/*.test.ts'], exclude: Z3_HEAVY, sequence: { groupOrder: 0 } },
       },
       {
-        // Under the full suite's load a Z3 proof once stalled past its timeout while CLI and property
-        // tests saturated both cores; alone (or beside each other) these files take seconds.
+        // Kept apart so that the CLI and property tests do not starve Z3's worker threads. (A proof that
+        // once stalled here, and a CI run that aborted on a corrupted heap, had one cause: z3-solver's
+        // finalizers racing a check on a worker thread, now held back by src/smt/z3.ts.)
         extends: true,
         test: { name: 'z3', include: Z3_HEAVY, sequence: { groupOrder: 1 } },
       },
