@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { independence } from '../../proofs/independence.js';
 import { proveLemma, type LemmaResult } from '../../proofs/kit.js';
 import { portSafety } from '../../proofs/portSafety.js';
+import { symmetry } from '../../proofs/symmetry.js';
 import { termination } from '../../proofs/termination.js';
 import { shutdownZ3, z3Context, type Z3Context } from '../../src/smt/z3.js';
 
@@ -48,5 +49,24 @@ describe('proofs/independence', () => {
   it('fails when any two steps of different instances are declared independent', async () => {
     const r = await proveLemma(ctx, independence, { sizes, relation: 'any-different-instances' });
     expect(refuted(r)).toContain('leave ∥ enter');
+  });
+});
+
+describe('proofs/symmetry', () => {
+  const sizes = { places: 3, transitions: 3, usePorts: 2, providePorts: 2 };
+  it('holds for small generic components', async () => {
+    const r = await proveLemma(ctx, symmetry, { sizes });
+    expect(r.obligations).toHaveLength(13);
+    expect(r.proved).toBe(true);
+  });
+  it('fails when A.u→C.q no longer implies B.u→C.q', async () => {
+    const r = await proveLemma(ctx, symmetry, { sizes, asymmetric: 'use' });
+    expect(refuted(r)).toContain('enter of A ⇔ enter of B under swap');
+    expect(refuted(r)).toContain('PS ⇔ PS under swap');
+  });
+  it('fails when A and B run different behaviors, except for end (which ignores the behavior)', async () => {
+    const r = await proveLemma(ctx, symmetry, { sizes, differentQueues: true });
+    expect(refuted(r)).toContain('leave of A ⇔ leave of B under swap');
+    expect(refuted(r)).not.toContain('end of A ⇔ end of B under swap');
   });
 });
