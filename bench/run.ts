@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the scaling benchmark of issue 5. For each family (bench/families.ts, and the MariaDB
- * example of examples/gen/mariadb.ts) at growing N, runs three explorers side by side — `reduced` (the
+ * example of examples/gen/mariadb.ts) at growing N, runs four explorers side by side — `reduced` (the
  * fast explorer with partial-order reduction, the `fast` engine), `full` (the fast explorer without
- * reduction) and `reference` (the reference explorer) — each under a time limit, and prints states,
+ * reduction), `symmetric` (without partial-order reduction, with symmetry reduction: the first phase of
+ * the default engine) and `reference` (the reference explorer) — each under a time limit, and prints states,
  * transitions, wall time, peak memory, states/s and the growth ratio of the state count as N doubles.
  * Once a configuration stops at a bound, larger N are skipped for it ("gave up"). Finishes with the
  * loader benchmark of bench/load.ts.
@@ -15,7 +16,7 @@ import type { Model } from '../src/model/types.js';
 import { explore } from '../src/explore/search.js';
 import { fastExplore } from '../src/explore/fast/explore.js';
 import type { Verdict } from '../src/explore/verdict.js';
-import { chain, fanout } from './families.js';
+import { chain, fanout, fanoutDeploy } from './families.js';
 
 /** A family: a name, the N to try, and the source at each N. */
 interface Family {
@@ -39,6 +40,7 @@ async function families(): Promise<Family[]> {
     { name: 'fanout-corrected', sizes: SIZES, source: (n) => fanout(n, 'corrected') },
     { name: 'fanout-lecture', sizes: SIZES, source: (n) => fanout(n, 'lecture') },
     { name: 'chain', sizes: SIZES, source: chain },
+    { name: 'deploy-waitall', sizes: SIZES, source: fanoutDeploy },
   ];
   try {
     const { mariadbSource } = (await import('../examples/gen/mariadb.js')) as { mariadbSource: (n: number, m: number) => string };
@@ -53,6 +55,7 @@ async function families(): Promise<Family[]> {
 const runners: Runner[] = [
   { name: 'reduced', run: (m, p, ms, onMem) => fastExplore(m, p, { timeLimitMs: ms, onProgress: onMem }) },
   { name: 'full', run: (m, p, ms, onMem) => fastExplore(m, p, { reduce: false, timeLimitMs: ms, onProgress: onMem }) },
+  { name: 'symmetric', run: (m, p, ms, onMem) => fastExplore(m, p, { reduce: false, symmetry: true, timeLimitMs: ms, onProgress: onMem }) },
   { name: 'reference', run: (m, p, ms, onMem) => explore(m, p, { timeLimitMs: ms, onProgress: onMem }) },
 ];
 
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   console.log(`cto bench — ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
   console.log(`time limit per run ${LIMIT_MS} ms; a configuration that reaches a bound is not run at larger N ("gave up")`);
   console.log('peak = JS heap + array buffers, sampled during the run, above the level before it\n');
-  const header = `${'family'.padEnd(18)} ${pad('N', 4)} ${'engine'.padEnd(9)} ${'outcome'.padEnd(22)} ${pad('states', 10)} ${pad('transitions', 12)} ${pad('ms', 7)} ${pad('peak MB', 8)} ${pad('states/s', 10)} ${pad('growth', 7)}`;
+  const header = `${'family'.padEnd(18)} ${pad('N', 4)} ${'engine'.padEnd(10)} ${'outcome'.padEnd(22)} ${pad('states', 10)} ${pad('transitions', 12)} ${pad('ms', 7)} ${pad('peak MB', 8)} ${pad('states/s', 10)} ${pad('growth', 7)}`;
   const bestFull: string[] = [];
   for (const fam of await families()) {
     let best = { rate: 0, where: '' };
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
         else gaveUp.add(r.name);
         if (r.name === 'full' && v.status !== 'bound' && rate > best.rate && states > 10_000) best = { rate, where: `N=${n}, ${states} states` };
         console.log(
-          `${fam.name.padEnd(18)} ${pad(n, 4)} ${r.name.padEnd(9)} ${outcome(v).padEnd(22)} ${pad(states, 10)} ${pad(transitions, 12)} ${pad(ms, 7)} ${pad(((peak - base) / 2 ** 20).toFixed(1), 8)} ${pad(rate, 10)} ${pad(growth, 7)}`,
+          `${fam.name.padEnd(18)} ${pad(n, 4)} ${r.name.padEnd(10)} ${outcome(v).padEnd(22)} ${pad(states, 10)} ${pad(transitions, 12)} ${pad(ms, 7)} ${pad(((peak - base) / 2 ** 20).toFixed(1), 8)} ${pad(rate, 10)} ${pad(growth, 7)}`,
         );
       }
     }

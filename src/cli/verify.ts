@@ -163,7 +163,7 @@ export function registerVerify(program: Command): void {
     .description('check every program of FILE over all interleavings: invariants, port safety, deadlock freedom, termination of waits')
     .argument('<file>', 'the .cto file')
     .option('--program <name>', 'check only this program (through its after chain)')
-    .option('--engine <name>', 'the verification engine: auto (full exploration, partial-order reduction past 300,000 states), full, fast (reduced), reference (the yardstick), z3 (bounded model checking up to the longest execution, so complete; k-induction for safety if --time-limit cuts it), both (reference and z3, must agree)', 'auto')
+    .option('--engine <name>', 'the verification engine: auto (every interleaving up to interchangeable instances, partial-order reduction past 300,000 states), symmetric, full (every interleaving), fast (partial-order reduction), reference (the yardstick), z3 (bounded model checking up to the longest execution, so complete; k-induction for safety if --time-limit cuts it), both (reference and z3, must agree)', 'auto')
     .option('--max-states <n>', 'stop after this many distinct states (exit 3, no verdict)')
     .option('--max-depth <n>', 'do not explore deeper than this many steps (exit 3 if that cut anything)')
     .option('--max-memory <mb>', 'stop when the explorer uses more than this many megabytes (exit 3, no verdict) rather than run out of memory', String(DEFAULT_MAX_MEMORY_MB))

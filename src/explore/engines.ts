@@ -49,6 +49,10 @@ export const engines: Record<string, Engine> = {
     const v = (await import('./fast/explore.js')).fastExplore(model, programName, { ...opts, reduce: false });
     return { ...v, engine: 'full' };
   },
+  symmetric: async (model, programName, opts) => {
+    const v = (await import('./fast/explore.js')).fastExplore(model, programName, { ...opts, reduce: false, symmetry: true });
+    return { ...v, engine: 'symmetric' };
+  },
   auto: (model, programName, opts) => autoEngine(model, programName, opts),
   both: async (model, programName, opts) => {
     const r = await (await import('../smt/both.js')).verifyBoth(model, programName, opts);
@@ -81,15 +85,15 @@ export class EngineDisagreement extends Error {
 export const AUTO_FULL_STATES = 300_000;
 
 /**
- * The default engine: full exploration by the fast explorer (every interleaving, shortest
- * counterexamples) while the state space stays under `AUTO_FULL_STATES`; past that, the fast explorer with
- * partial-order reduction (the same verdicts, shown sound in spec/reduction.md and by property tests,
- * with short replayable traces). A bound the user set is honoured as given.
+ * The default engine: every interleaving, up to permutations of interchangeable instances (engine
+ * `symmetric`: shortest counterexamples), while that stays under `AUTO_FULL_STATES` states; past that,
+ * the fast explorer with partial-order reduction (the same verdicts, shown sound in spec/reduction.md and
+ * by property tests, with short replayable traces). A bound the user set is honoured as given.
  */
 async function autoEngine(model: Model, programName: string, opts: VerifyOptions): Promise<Verdict> {
   const userStates = opts.maxStates ?? Infinity;
-  if (userStates <= AUTO_FULL_STATES) return engines.full!(model, programName, opts);
-  const first = await engines.full!(model, programName, { ...opts, maxStates: AUTO_FULL_STATES });
+  if (userStates <= AUTO_FULL_STATES) return engines.symmetric!(model, programName, opts);
+  const first = await engines.symmetric!(model, programName, { ...opts, maxStates: AUTO_FULL_STATES });
   if (first.status !== 'bound' || first.bound !== 'states') return first;
   const reduced = await engines.fast!(model, programName, opts);
   return { ...reduced, engine: 'fast (partial-order reduction)' };

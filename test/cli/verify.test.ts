@@ -86,7 +86,7 @@ describe('cto verify', () => {
 
   it.concurrent('every engine gives the same file verdict on the seed; an unknown engine is a usage error', async () => {
     const seed = file('seed-engines.cto', SEED_LECTURE);
-    for (const engine of ['auto', 'full', 'fast', 'reference']) {
+    for (const engine of ['auto', 'symmetric', 'full', 'fast', 'reference']) {
       const r = await cto('verify', seed, '--engine', engine);
       expect(r.code, engine).toBe(1);
       expect(r.stdout, engine).toContain('program maintain (after deploy): violation: deadlock');

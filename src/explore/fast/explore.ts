@@ -17,6 +17,7 @@ import type { BoundKind, Verdict, Violation, ViolationKind } from '../verdict.js
 import { compile, Unsupported, type Compiled, type Epoch } from './compile.js';
 import { FINISH, LEAVE, END, ENTER, localTables, type LocalAtom, type LocalStep, type LocalTable } from './local.js';
 import { StateStore, wordHash1, wordHash2 } from './store.js';
+import { Canonicalizer, symmetryPlan } from './symmetry.js';
 
 /** The engine name this explorer reports. */
 export const FAST_ENGINE = 'fast';
@@ -25,6 +26,11 @@ export const FAST_ENGINE = 'fast';
 export interface FastOptions extends VerifyOptions {
   /** Expand persistent sets instead of every enabled step (default true). */
   readonly reduce?: boolean;
+  /**
+   * Store one representative per class of states equal up to permuting interchangeable instances
+   * (`symmetry.ts`, spec/reduction.md §5). Default false.
+   */
+  readonly symmetry?: boolean;
   /**
    * Called once per stored state in which no step is enabled (deadlocked or completed), with a function
    * giving the trace to it. For tests: the reduction must keep every such state of the full exploration.
@@ -144,6 +150,9 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
   const tables = localTables(model, c, inv.atomsOf, inv.idleAtom);
   tablesRef = tables;
   const infos = tables.map((t) => t.infos);
+  const plan = opts.symmetry ? symmetryPlan(model, c) : undefined;
+  const canon = plan?.any ? new Canonicalizer(plan, tables) : undefined;
+  const classesAt = plan?.classesAt;
   const pushCount = c.pushCount;
   const liveType = c.liveType;
   const epochs: Epoch[] = [...c.epochs];
@@ -292,6 +301,7 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
   const store = new StateStore(W);
   const cur = new Int32Array(W);
   const nxt = new Int32Array(W);
+  const cn = new Int32Array(W); // the canonical representative of nxt, under symmetry
   nxt.set(cur);
   // the start state: empty assembly at position 0, normalized
   normalize(cur);
@@ -548,8 +558,16 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
         h1 = (h1 - wordHash1(w, cur[w]!) + wordHash1(w, nxt[w]!)) | 0;
         h2 = (h2 - wordHash2(w, cur[w]!) + wordHash2(w, nxt[w]!)) | 0;
       }
+      let target = nxt;
+      if (canon && classesAt![nxt[0]!]!.length > 0) {
+        cn.set(nxt);
+        if (canon.canonicalize(cn)) {
+          target = cn;
+          [h1, h2] = StateStore.hash(cn, W);
+        }
+      }
       if (depth >= maxDepth || store.size >= maxStates || (store.full() && store.bytesAfterGrowth() + process.memoryUsage().heapUsed > maxBytes)) {
-        const known = store.find(nxt, h1, h2, false) < 0;
+        const known = store.find(target, h1, h2, false) < 0;
         if (!known) {
           if (depth >= maxDepth) bound = 'depth';
           else {
@@ -558,7 +576,7 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
           }
         }
       } else {
-        const r = store.find(nxt, h1, h2, true);
+        const r = store.find(target, h1, h2, true);
         if (r >= 0) store.record(r, id, code, depth + 1);
       }
       if (w > 0) nxt[w] = cur[w]!;
@@ -566,7 +584,27 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
   }
 
   // traces
-  function stepOf(childId: number): Step {
+  /** Applies the step with code `code` to the packed state `t`, in place (as the search does). */
+  function applyCode(t: Int32Array, code: number): void {
+    const g = t[0]!;
+    if (code === INSTR_CODE) {
+      const o = op[g]!;
+      const w = 1 + argA[g]!;
+      if (w > 0) t[w] = o === OP_ADD ? addTarget[g]! : o === OP_DEL ? 0 : t[w]!;
+      t[0] = g + 1;
+      normalize(t);
+    } else {
+      const i = Math.floor(code / STEP_STRIDE);
+      const st = tables[i]!.steps(t[1 + i]!)[code % STEP_STRIDE]!;
+      t[1 + i] = st.target;
+      if (st.kind === FINISH) normalize(t);
+    }
+  }
+  /**
+   * The step into stored state `childId`, as a reference step; `m` maps the parent's instances to the
+   * instances of the concrete state the trace is in (the identity without symmetry).
+   */
+  function stepOf(childId: number, m?: Int32Array): Step {
     const p = store.parent[childId]!;
     const code = store.step[childId]!;
     const pg = store.words[p * W]!;
@@ -577,7 +615,7 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
     const i = Math.floor(code / STEP_STRIDE);
     const k = code % STEP_STRIDE;
     const st = tables[i]!.steps(store.words[p * W + 1 + i]!)[k]!;
-    const instance = c.instances[i]!;
+    const instance = c.instances[m ? m[i]! : i]!;
     switch (st.kind) {
       case LEAVE:
         return { kind: 'leave', instance, place: st.name };
@@ -590,9 +628,30 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
     }
   }
   function traceTo(id: number): Step[] {
+    const path: number[] = [];
+    for (let x = id; store.parent[x]! >= 0; x = store.parent[x]!) path.push(x);
+    path.reverse();
+    if (!canon) return path.map((x) => stepOf(x));
+    // Under symmetry the stored states are representatives: follow the permutation that maps each one
+    // to the concrete state the trace has reached (m[x] = the concrete instance playing x's part).
+    let m = Int32Array.from({ length: n }, (_, i) => i);
+    const src = new Int32Array(n);
+    const t = new Int32Array(W);
     const steps: Step[] = [];
-    for (let x = id; store.parent[x]! >= 0; x = store.parent[x]!) steps.push(stepOf(x));
-    return steps.reverse();
+    for (const child of path) {
+      const p = store.parent[child]!;
+      steps.push(stepOf(child, m));
+      t.set(store.words.subarray(p * W, p * W + W));
+      applyCode(t, store.step[child]!);
+      canon.canonicalize(t, src);
+      for (let k = 0; k < W; k++) {
+        if (t[k] !== store.words[child * W + k]) throw new Error('internal error: a symmetric trace does not lead to its stored state');
+      }
+      const next = new Int32Array(n);
+      for (let y = 0; y < n; y++) next[y] = m[src[y]!]!;
+      m = next;
+    }
+    return steps;
   }
 
   const reached = new Set<number>();

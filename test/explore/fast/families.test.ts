@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { engines } from '../../../src/explore/engines.js';
 import { fastExplore } from '../../../src/explore/fast/explore.js';
 import { explore } from '../../../src/explore/search.js';
-import { chain, fanout } from '../../../bench/families.js';
+import { chain, fanout, fanoutDeploy } from '../../../bench/families.js';
 import { loadText } from '../helpers.js';
 import { answer, replayProblem } from './check.js';
 
@@ -25,6 +25,25 @@ describe('fast explorer on the benchmark families', () => {
         expect(replayProblem(m, red)).toBeUndefined();
       }
     }
+  });
+
+  it('symmetry: the deploy ending in waitAll() with 3 servers needs a fraction of the states, same answer', () => {
+    const m = loadText(fanoutDeploy(3));
+    const full = fastExplore(m, 'deploy', { reduce: false });
+    const sym = fastExplore(m, 'deploy', { reduce: false, symmetry: true });
+    expect(sym.status).toBe('verified');
+    expect(answer(sym)).toEqual(answer(full));
+    // 3 interchangeable servers: at most 3! = 6 times fewer states, and in fact more than 3 times fewer
+    expect(sym.stats.states * 3).toBeLessThan(full.stats.states);
+    expect(sym.stats.states * 6).toBeGreaterThanOrEqual(full.stats.states);
+  });
+
+  it('the default engine decides the 5-server deploy with waitAll() by symmetry, below its 300,000-state switch', async () => {
+    const m = loadText(fanoutDeploy(5));
+    const v = await engines.auto!(m, 'deploy', {});
+    expect(v.status).toBe('verified');
+    expect(v.engine).toBe('symmetric');
+    expect(v.stats.states).toBeLessThan(300_000);
   });
 
   it('verifies the corrected fanout and finds the lecture deadlock at N = 30, with a replayable trace', () => {
