@@ -67,7 +67,8 @@ export function renderProgram(file: string, p: ProgramReport, all = false): stri
   }
   for (const wr of p.waits) {
     const of = p.chain.length > 1 ? ` of program ${wr.program}` : '';
-    const where = wr.line !== undefined ? `${wr.text} at line ${wr.line}${of}` : `the end of program ${wr.program}`;
+    const at = wr.line !== undefined ? ` at line ${wr.line}` : '';
+    const where = wr.text === 'end of program' ? `the end of program ${wr.program}${at}` : `${wr.text}${at}${of}`;
     const verdict = wr.reached === false ? 'is never reached' : wr.returns ? 'returns on every execution' : 'does NOT return on some execution';
     lines.push(`  ${where} ${verdict}`);
   }

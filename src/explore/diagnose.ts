@@ -110,7 +110,7 @@ function stuckInstruction(ctx: Context, s: State): StuckInstruction {
   const instr: Instr | undefined = currentInstr(ctx, s);
   const busy = [...s.instances.keys()].sort().filter((n) => !isIdle(s.instances.get(n)!));
   if (!instr) {
-    return { program: prog.name, pc: s.pc, text: 'end of program', reason: notIdleText(s, busy) };
+    return { program: prog.name, pc: s.pc, text: 'end of program', ...(prog.end ? { line: prog.end.line } : {}), reason: notIdleText(s, busy) };
   }
   const text = instrText(instr);
   const base = { program: prog.name, pc: s.pc, text, line: instr.span.line };
@@ -149,6 +149,7 @@ export function diagnosisLines(d: DeadlockDiagnosis): string[] {
 
 /** One sentence for the instruction that never returns, e.g. "wait(server) at line 12 of program deploy never returns: …". */
 export function stuckLine(i: StuckInstruction): string {
-  const what = i.line !== undefined ? `${i.text} at line ${i.line} of program ${i.program}` : `the end of program ${i.program} (an implicit waitAll())`;
+  const at = i.line !== undefined ? ` at line ${i.line}` : '';
+  const what = i.text === 'end of program' ? `the end of program ${i.program}${at} (an implicit waitAll())` : `${i.text}${at} of program ${i.program}`;
   return `${what} never returns: ${i.reason}`;
 }

@@ -51,7 +51,14 @@ export function waitReports(ctx: Context, reached: ReadonlySet<number>, blocked:
     const end = prog.instrs.length;
     // A completed non-final program hands over at once (normalize), so its end is "reached" when the next one is.
     const endReached = reached.has(at(end)) || [...reached].some((id) => Math.floor(id / 1_000_000) > stage);
-    reports.push({ program: prog.name, pc: end, text: 'end of program', returns: !blocked.has(at(end)), reached: endReached });
+    reports.push({
+      program: prog.name,
+      pc: end,
+      ...(prog.end ? { line: prog.end.line } : {}),
+      text: 'end of program',
+      returns: !blocked.has(at(end)),
+      reached: endReached,
+    });
   });
   return reports;
 }

@@ -85,6 +85,8 @@ export interface AstProgram {
   readonly instrs: readonly AstInstr[];
   /** The whole declaration. */
   readonly span: Span;
+  /** The closing `}`: where the program's implicit final `waitAll()` is. */
+  readonly end: Span;
 }
 
 /** An invariant expression with named parts as `Ident`s. */

@@ -258,8 +258,8 @@ class Reader {
     this.take('{');
     const instrs: AstInstr[] = [];
     while (!this.is('}')) instrs.push(this.instr());
-    this.k++;
-    return { name, ...(after ? { after } : {}), instrs, span: this.span(start) };
+    const close = this.take('}');
+    return { name, ...(after ? { after } : {}), instrs, span: this.span(start), end: this.spans.span(close.start, close.end) };
   }
   /** An expression with its syntactic start (parentheses included, unlike its span). */
   private expr(depth: number): [AstExpr, number] {

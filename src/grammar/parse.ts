@@ -207,13 +207,14 @@ function makeSemantics(spans: SpanMaker, offset: { value: number }): ohm.Semanti
     Time(n, unit) {
       return timeToMs(n.sourceString, unit.sourceString);
     },
-    Program(_kw, name, after, _o, instrs, _c) {
+    Program(_kw, name, after, _o, instrs, close) {
       const a = after.children[0];
       const v: AstProgram = {
         name: id(name),
         ...(a ? { after: id(a.children[1]!) } : {}),
         instrs: instrs.children.map(ast),
         span: sp(this),
+        end: sp(close),
       };
       return { decl: 'program', v };
     },

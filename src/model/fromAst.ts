@@ -103,6 +103,7 @@ export function rawModelOf(ast: AstFile): RawModel {
       ...(p.after ? { after: p.after.name } : {}),
       instrs: p.instrs.map(instr),
       span: p.name.span,
+      end: p.end,
     })),
     invariants: ast.invariants.map((i) => ({ name: i.name.name, expr: exprOf(i.expr), span: i.name.span })),
   };

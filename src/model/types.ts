@@ -148,6 +148,8 @@ export interface Program {
   readonly instrs: readonly Instr[];
   /** Where the program is written (its name). */
   readonly span: Span;
+  /** Its closing `}`, where the implicit final `waitAll()` is (absent in generated models). */
+  readonly end?: Span;
 }
 
 /** An invariant expression (§1 `Expr`), split on `kind`. */

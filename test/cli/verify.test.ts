@@ -32,7 +32,8 @@ describe('cto verify', () => {
     expect(r.stdout).toContain('Failing state (deadlock):');
     expect(r.stdout).toMatch(/db: Database\s+places \{running\}; queue \[maintain, deploy\]; active ports \{ip, service\}/);
     expect(r.stdout).toContain('db cannot leave `running`: provide port `service` is used by server.database, which is active');
-    expect(r.stdout).toContain('the end of program maintain does NOT return on some execution');
+    const endLine = SEED_LECTURE.slice(0, SEED_LECTURE.indexOf('\n}', SEED_LECTURE.indexOf('program maintain')) + 1).split('\n').length;
+    expect(r.stdout).toContain(`the end of program maintain at line ${endLine} does NOT return on some execution`);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`${seed}: violation in maintain`);
     expect(r.stderr).toBe(''); // no progress line when stderr is not a terminal
   });
