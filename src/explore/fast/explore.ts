@@ -231,6 +231,27 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
   };
 
   /**
+   * Applies to packed state `t`, in place, the instruction at its position (`i < 0`) or step `k` of
+   * instance `i`'s local state. Returns the instance word it changes (0: none besides the position).
+   */
+  const applyPacked = (t: Int32Array, i: number, k: number): number => {
+    const g = t[0]!;
+    if (i < 0) {
+      const o = op[g]!;
+      const w = 1 + argA[g]!;
+      if (w > 0) t[w] = o === OP_ADD ? addTarget[g]! : o === OP_DEL ? 0 : t[w]!;
+      t[0] = g + 1;
+      normalize(t);
+      return w;
+    }
+    const l = t[1 + i]!;
+    const st = (infos[i]![l]!.steps ?? tables[i]!.steps(l))[k]!;
+    t[1 + i] = st.target;
+    if (st.kind === FINISH) normalize(t);
+    return 1 + i;
+  };
+
+  /**
    * The guard of component step `st` of instance `i` in state `s` (§3 rules 1 and 3, evaluated after the
    * step). Returns -2 if it holds; otherwise the instance whose port makes it false, or -1 if no other
    * instance can make it true (an unconnected use port, or the instance's own port).
@@ -531,23 +552,9 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
       const k = enStep[e]!;
       if (reduced && !chosen[i < 0 ? n : i]) continue;
       transitions++;
-      let code: number;
-      let w: number; // the instance word the step changes (besides the position)
+      const code = i < 0 ? INSTR_CODE : i * STEP_STRIDE + k;
       nxt[0] = g;
-      if (i < 0) {
-        code = INSTR_CODE;
-        const o = op[g]!;
-        w = 1 + argA[g]!;
-        if (w > 0) nxt[w] = o === OP_ADD ? addTarget[g]! : o === OP_DEL ? 0 : cur[w]!;
-        nxt[0] = g + 1;
-        normalize(nxt);
-      } else {
-        const st = infos[i]![cur[1 + i]!]!.steps![k]!;
-        code = i * STEP_STRIDE + k;
-        w = 1 + i;
-        nxt[w] = st.target;
-        if (st.kind === FINISH) normalize(nxt);
-      }
+      const w = applyPacked(nxt, i, k); // the instance word the step changes (besides the position)
       let h1 = ch1;
       let h2 = ch2;
       if (nxt[0] !== g) {
@@ -584,22 +591,6 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
   }
 
   // traces
-  /** Applies the step with code `code` to the packed state `t`, in place (as the search does). */
-  function applyCode(t: Int32Array, code: number): void {
-    const g = t[0]!;
-    if (code === INSTR_CODE) {
-      const o = op[g]!;
-      const w = 1 + argA[g]!;
-      if (w > 0) t[w] = o === OP_ADD ? addTarget[g]! : o === OP_DEL ? 0 : t[w]!;
-      t[0] = g + 1;
-      normalize(t);
-    } else {
-      const i = Math.floor(code / STEP_STRIDE);
-      const st = tables[i]!.steps(t[1 + i]!)[code % STEP_STRIDE]!;
-      t[1 + i] = st.target;
-      if (st.kind === FINISH) normalize(t);
-    }
-  }
   /**
    * The step into stored state `childId`, as a reference step; `m` maps the parent's instances to the
    * instances of the concrete state the trace is in (the identity without symmetry).
@@ -642,7 +633,9 @@ function run(model: Model, programName: string, c: Compiled, opts: FastOptions):
       const p = store.parent[child]!;
       steps.push(stepOf(child, m));
       t.set(store.words.subarray(p * W, p * W + W));
-      applyCode(t, store.step[child]!);
+      const code = store.step[child]!;
+      if (code === INSTR_CODE) applyPacked(t, -1, -1);
+      else applyPacked(t, Math.floor(code / STEP_STRIDE), code % STEP_STRIDE);
       canon.canonicalize(t, src);
       for (let k = 0; k < W; k++) {
         if (t[k] !== store.words[child * W + k]) throw new Error('internal error: a symmetric trace does not lead to its stored state');
