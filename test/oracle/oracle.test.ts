@@ -11,6 +11,7 @@ import { loadSource } from '../../src/model/load.js';
 import type { Model } from '../../src/model/types.js';
 import { arbModel } from '../arbitraries.js';
 import { arbSource } from './arb.js';
+import { arbSymmetricSource } from '../explore/fast/symmetricModels.js';
 import { HAND_CASES, type Expectation } from './cases.js';
 import { oracleFile, oracleProgram } from './oracle.js';
 import { CONFORMANCE_DIR } from '../shared.js';
@@ -187,6 +188,26 @@ describe('random well-formed models', () => {
     );
     expect(compared).toBeGreaterThan(300);
   });
+
+  for (const engine of ['auto', 'symmetric']) {
+    it(`oracle and engine ${engine} agree on models with interchangeable instances (symmetry reduction applies)`, async () => {
+      let compared = 0;
+      await fc.assert(
+        fc.asyncProperty(arbSymmetricSource, async (src) => {
+          const model = load(src, 'generated.cto');
+          for (const p of model.programs) {
+            const r = oracleProgram(model, p.name, 20_000);
+            if (!r) continue;
+            compared++;
+            const o = { verdict: r.verdict, kinds: [...r.kinds].sort(), blockedAt: [...r.blockedAt].sort() };
+            expect(noStates(await ctoSummary(model, p.name, engine)), src).toEqual(o);
+          }
+        }),
+        { numRuns: 150 },
+      );
+      expect(compared).toBeGreaterThan(100);
+    }, 120_000);
+  }
 
   const others = Object.keys(engines).filter((n) => n !== 'reference' && n !== 'both'); // both = reference + z3, each covered
   for (const engine of others) {
