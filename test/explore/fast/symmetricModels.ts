@@ -74,8 +74,11 @@ export const arbSymmetricSource: fc.Arbitrary<string> = fc
     k: fc.integer({ min: 2, max: 3 }),
     /** Per worker use port: connect it to hub provide port `q`, or leave it unconnected (-1). */
     wiring: fc.array(fc.integer({ min: -1, max: 1 }), { minLength: 2, maxLength: 2 }),
-    /** Deviation: 0 none, 1 w1 gets an extra push, 2 only w1 is wired, 3 the hub uses w1, 4 an invariant on w1. */
-    deviation: fc.nat(6),
+    /**
+     * Deviation: 0 none, 1 w1 gets an extra push, 2 only w1 is wired, 3 the hub uses w1, 4 an invariant on
+     * w1, 5 w1 and w2 serve each other, 6 a ring of workers, 7 each worker serves itself.
+     */
+    deviation: fc.nat(8),
     workerPushes: fc.array(fc.nat(1), { minLength: 1, maxLength: 2 }),
     hubPushes: fc.array(fc.nat(1), { maxLength: 2 }),
     order: fc.array(fc.nat(10), { maxLength: 12 }),
@@ -98,6 +101,14 @@ export const arbSymmetricSource: fc.Arbitrary<string> = fc
       }
     });
     if (r.deviation === 3 && hub.uses.length > 0 && worker.provides.length > 0) cons.push('con(h.u0, w1.q0)');
+    // workers serving each other through their last use port (when it is not wired to the hub): w1 and w2
+    // both ways (a symmetric pair), a ring (symmetric under rotation only, which the reduction does not use:
+    // no two workers are interchangeable when k = 3), or each worker serving itself
+    const up = `u${worker.uses.length - 1}`;
+    if (r.deviation >= 5 && r.deviation <= 7 && worker.uses.length > 1 && worker.provides.length > 0 && !cons.some((c) => c.includes(`.${up},`))) {
+      const served = r.deviation === 5 ? [['w1', 'w2'], ['w2', 'w1']] : ws.map((w, i) => [w, r.deviation === 6 ? ws[(i + 1) % k]! : w]);
+      for (const [user, provider] of served) cons.push(`con(${user}.${up}, ${provider}.q0)`);
+    }
     const perWorker = ws.map((w) => r.workerPushes.map((x) => `pushB(${w}, ${wb(x)})`));
     if (r.deviation === 1) perWorker[0]!.push(`pushB(w1, ${wb(r.workerPushes[0]! + 1)})`);
     const hubList = r.hubPushes.map((x) => `pushB(h, ${hb(x)})`);

@@ -98,4 +98,28 @@ component Worker {
     // an invariant naming w1 pins it
     expect(classesAtEnd(prog([...base, 'waitAll()']) + 'invariant i: w1 idle or not w1 in on\n')).toEqual([[2, 3]]);
   });
+
+  it('tells connections among the workers apart: a pair both ways, a ring, self-service', () => {
+    const src = (cons: string[]) => `component Peer {
+  places off, on
+  initial off
+  behavior b0 { t1: off -> on }
+  use u0 on on
+  provide q0 on on
+}
+program p {
+${['add(w1: Peer)', 'add(w2: Peer)', 'add(w3: Peer)', ...cons, 'pushB(w1, b0)', 'pushB(w2, b0)', 'pushB(w3, b0)', 'waitAll()'].map((x) => `  ${x}\n`).join('')}}
+`;
+    const atEnd = (cons: string[]) => {
+      const pl = plan(src(cons), 'p');
+      return pl.classesAt[pl.classesAt.length - 1]!.map((c) => [...c]);
+    };
+    // w1 = 0, w2 = 1, w3 = 2
+    expect(atEnd(['con(w1.u0, w2.q0)', 'con(w2.u0, w1.q0)'])).toEqual([[0, 1]]);
+    expect(atEnd(['con(w1.u0, w2.q0)', 'con(w2.u0, w3.q0)', 'con(w3.u0, w1.q0)'])).toEqual([]);
+    expect(atEnd(['con(w1.u0, w1.q0)', 'con(w2.u0, w2.q0)', 'con(w3.u0, w3.q0)'])).toEqual([[0, 1, 2]]);
+    expect(atEnd(['con(w1.u0, w1.q0)', 'con(w2.u0, w2.q0)'])).toEqual([[0, 1]]);
+    // w1 and w2 both served by w3: interchangeable with each other, not with w3
+    expect(atEnd(['con(w1.u0, w3.q0)', 'con(w2.u0, w3.q0)'])).toEqual([[0, 1]]);
+  });
 });
