@@ -83,7 +83,7 @@ export const arbSymmetricSource: fc.Arbitrary<string> = fc
     hubPushes: fc.array(fc.nat(1), { maxLength: 2 }),
     order: fc.array(fc.nat(10), { maxLength: 12 }),
     tail: fc.nat(9),
-    second: fc.nat(3),
+    second: fc.nat(4),
     hubInvariant: fc.boolean(),
   })
   .map((r) => {
@@ -122,6 +122,11 @@ export const arbSymmetricSource: fc.Arbitrary<string> = fc
     } else if (r.second === 2 && cons.length > 0) {
       const undo = cons.filter((c) => c.startsWith('con(w')).map((c) => `d${c}`);
       programs.push(`program undo after deploy {\n${[`pushB(h, ${hb(1)})`, ...undo, 'waitAll()'].map((x) => `  ${x}\n`).join('')}}`);
+    } else if (r.second === 3 && cons.some((c) => c.startsWith('con(w1.'))) {
+      // the workers run again and only w1 is disconnected: w1 is named, the others stay interchangeable
+      const again = ws.map((w) => `pushB(${w}, ${wb(r.workerPushes[0]!)})`);
+      const first = cons.find((c) => c.startsWith('con(w1.'))!;
+      programs.push(`program detach after deploy {\n${[...again, `d${first}`, 'waitAll()'].map((x) => `  ${x}\n`).join('')}}`);
     }
     const invariants: string[] = [];
     if (r.hubInvariant) invariants.push(`invariant hubUp: h in p${hub.nPlaces - 1} or not h idle`);
