@@ -55,19 +55,30 @@ function exprInstances(e: Expr, out: Set<string>): void {
   }
 }
 
-/** Whether the connections of `ep` are the same set once instances `a` and `b` are exchanged. */
-function swapInvariant(ep: Epoch, n: number, a: number, b: number): boolean {
+/**
+ * Whether the connections of `ep` are the same set once instances `a` and `b` are exchanged. Connections
+ * between two other instances are mapped to themselves; so it suffices that the image of every connection
+ * from a use port of `a` or `b`, and of every connection to a provide port of `a` or `b`, is one too.
+ */
+function swapInvariant(ep: Epoch, a: number, b: number): boolean {
   const sw = (x: number): number => (x === a ? b : x === b ? a : x);
-  for (let u = 0; u < n; u++) {
-    for (let port = 0; port < 32; port++) {
+  for (let port = 0; port < 32; port++) {
+    // from a use port of a (of b): its image leaves the same port of b (of a)
+    for (const u of [a, b]) {
       const pp = ep.provider[u * 32 + port];
-      // the image of connection u.port -> pp must be a connection too
       const img = ep.provider[sw(u) * 32 + port];
-      if (pp === undefined) {
-        if (img !== undefined) return false;
-        continue;
-      }
-      if (img === undefined || img.inst !== sw(pp.inst) || img.port !== pp.port) return false;
+      if (pp === undefined || img === undefined) {
+        if (pp !== img) return false;
+      } else if (img.inst !== sw(pp.inst) || img.port !== pp.port) return false;
+    }
+    // to a provide port of a: the images of its users are the users of the same port of b (same count,
+    // and users are distinct, so an injection is a bijection; b's users map back the same way)
+    const ua = ep.users[a * 32 + port]!;
+    const ub = ep.users[b * 32 + port]!;
+    if (ua.length !== ub.length) return false;
+    if (ua.length > 0) {
+      const keys = new Set(ub.map((y) => y.inst * 32 + y.port));
+      for (const x of ua) if (!keys.has(sw(x.inst) * 32 + x.port)) return false;
     }
   }
   return true;
@@ -90,45 +101,42 @@ export function symmetryPlan(model: Model, c: Compiled): SymmetryPlan {
   }
   const pushKey = c.pushList.map((l) => l.join('\u0000'));
   const classesAt: Int32Array[][] = new Array(G);
+  // At the last position (the end of the chain) the candidates are the live instances no invariant names,
+  // grouped by (type, pushes, push list) and split into classes by the connections.
+  const last = G - 1;
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const t = c.liveType[last * n + i]!;
+    if (pinned[i] || t < 0) continue;
+    const key = `${t}|${c.pushCount[last * n + i]}|${pushKey[i]}`;
+    const list = groups.get(key);
+    if (list) list.push(i);
+    else groups.set(key, [i]);
+  }
+  const ep = c.epochs[c.epochOf[last]!]!;
+  let classes: Int32Array[] = [];
+  for (let rest of groups.values()) {
+    // split a group into classes: members whose transposition with the first is an automorphism
+    while (rest.length > 1) {
+      const first = rest[0]!;
+      const cls = [first];
+      const others: number[] = [];
+      for (const j of rest.slice(1)) (swapInvariant(ep, first, j) ? cls : others).push(j);
+      if (cls.length > 1) classes.push(Int32Array.from(cls));
+      rest = others;
+    }
+  }
+  // Going back, an instruction removes the instances it names from their classes. Nothing else changes
+  // for the others: their liveness, type and pushes only change at instructions naming them, and so do
+  // their connections (a con/dcon between two other instances is mapped to itself by the swap).
   let any = false;
-  // mentioned[i]: whether an instruction at a position >= g names i (built from the end backwards)
-  const mentioned = Uint8Array.from(pinned);
-  const memo = new Map<string, Int32Array[]>();
-  for (let g = G - 1; g >= 0; g--) {
+  for (let g = last; g >= 0; g--) {
     const pos = c.positions[g]!;
     if (pos.kind === 'instr') {
-      for (const x of instrInstances(pos.instr)) {
-        const i = index.get(x);
-        if (i !== undefined) mentioned[i] = 1;
+      const drop = new Set(instrInstances(pos.instr).map((x) => index.get(x)));
+      if (classes.some((cls) => cls.some((i) => drop.has(i)))) {
+        classes = classes.map((cls) => cls.filter((i) => !drop.has(i))).filter((cls) => cls.length > 1);
       }
-    }
-    // candidates grouped by (type, pushes so far, push list)
-    const groups = new Map<string, number[]>();
-    for (let i = 0; i < n; i++) {
-      const t = c.liveType[g * n + i]!;
-      if (mentioned[i] || t < 0) continue;
-      const key = `${t}|${c.pushCount[g * n + i]}|${pushKey[i]}`;
-      const list = groups.get(key);
-      if (list) list.push(i);
-      else groups.set(key, [i]);
-    }
-    const ep = c.epochs[c.epochOf[g]!]!;
-    const memoKey = `${c.epochOf[g]}|${[...groups.values()].filter((l) => l.length > 1).map((l) => l.join(',')).join(';')}`;
-    let classes = memo.get(memoKey);
-    if (!classes) {
-      classes = [];
-      for (let rest of groups.values()) {
-        // split a group into classes: members whose transposition with the first is an automorphism
-        while (rest.length > 1) {
-          const first = rest[0]!;
-          const cls = [first];
-          const others: number[] = [];
-          for (const j of rest.slice(1)) (swapInvariant(ep, n, first, j) ? cls : others).push(j);
-          if (cls.length > 1) classes.push(Int32Array.from(cls));
-          rest = others;
-        }
-      }
-      memo.set(memoKey, classes);
     }
     classesAt[g] = classes;
     if (classes.length > 0) any = true;

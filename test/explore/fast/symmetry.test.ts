@@ -121,5 +121,9 @@ ${['add(w1: Peer)', 'add(w2: Peer)', 'add(w3: Peer)', ...cons, 'pushB(w1, b0)', 
     expect(atEnd(['con(w1.u0, w1.q0)', 'con(w2.u0, w2.q0)'])).toEqual([[0, 1]]);
     // w1 and w2 both served by w3: interchangeable with each other, not with w3
     expect(atEnd(['con(w1.u0, w3.q0)', 'con(w2.u0, w3.q0)'])).toEqual([[0, 1]]);
+    // w3 uses w1 (not w2): w1 serves someone, w2 does not, so neither pair is interchangeable
+    expect(atEnd(['con(w3.u0, w1.q0)'])).toEqual([]);
+    // w3 uses w1 and w2 uses w3: no swap maps this onto itself either
+    expect(atEnd(['con(w3.u0, w1.q0)', 'con(w2.u0, w3.q0)'])).toEqual([]);
   });
 });
