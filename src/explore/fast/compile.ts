@@ -10,6 +10,9 @@
 import type { Instr, Model } from '../../model/types.js';
 import { contextFor, type Context } from '../../semantics/index.js';
 
+/** Connection-table slots (epochs × instances × 32) the fast explorer allows itself before giving up. */
+export const MAX_EPOCH_SLOTS = 40_000_000;
+
 /** Thrown when a model falls outside what the fast explorer handles (the caller falls back to the reference). */
 export class Unsupported extends Error {}
 
@@ -163,12 +166,21 @@ export function compile(model: Model, programName: string): Compiled {
   const pushes = new Int32Array(n);
   /** key `user.usePort` → [userIdx, useBit, providerIdx, provideBit] */
   let conns = new Map<string, readonly [number, number, number, number]>();
+  /** Shared by every provide port without users (never pushed to). */
+  const noUsers: readonly PeerPort[] = Object.freeze([]);
   const makeEpoch = (): void => {
+    // Each epoch holds n * 32 slots twice: past a budget, leave the model to the reference explorer
+    // (which honours the memory and time bounds) rather than exhaust the heap here.
+    if ((epochs.length + 1) * n * 32 > MAX_EPOCH_SLOTS) {
+      throw new Unsupported(`${epochs.length + 1} connection changes over ${n} instances exceed the packed tables' budget`);
+    }
     const provider: (PeerPort | undefined)[] = new Array(n * 32).fill(undefined);
-    const users: PeerPort[][] = Array.from({ length: n * 32 }, () => []);
+    const users: (readonly PeerPort[])[] = new Array(n * 32).fill(noUsers);
     for (const [u, ub, p, pb] of conns.values()) {
       provider[u * 32 + ub] = { inst: p, port: pb };
-      users[p * 32 + pb]!.push({ inst: u, port: ub });
+      const k = p * 32 + pb;
+      if (users[k] === noUsers) users[k] = [];
+      (users[k] as PeerPort[]).push({ inst: u, port: ub });
     }
     epochs.push({ provider, users });
   };
