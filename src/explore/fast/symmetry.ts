@@ -129,7 +129,8 @@ export function symmetryPlan(model: Model, c: Compiled): SymmetryPlan {
   // Going back, an instruction removes the instances it names from their classes. Nothing else changes
   // for the others: their liveness, type and pushes only change at instructions naming them, and so do
   // their connections (a con/dcon between two other instances is mapped to itself by the swap).
-  let any = false;
+  // Classes only shrink going back, so there are classes somewhere iff there are some at the end.
+  const any = classes.length > 0;
   for (let g = last; g >= 0; g--) {
     const pos = c.positions[g]!;
     if (pos.kind === 'instr') {
@@ -139,7 +140,6 @@ export function symmetryPlan(model: Model, c: Compiled): SymmetryPlan {
       }
     }
     classesAt[g] = classes;
-    if (classes.length > 0) any = true;
   }
   return { classesAt, any };
 }
